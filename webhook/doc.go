@@ -1,0 +1,3 @@
+// Package webhook verifies iEXExchanger webhook deliveries and runs each
+// event's business action at most once.
+package webhook
