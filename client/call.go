@@ -39,7 +39,8 @@ type call struct {
 // attempt, with its hash computed beforehand.
 type uploadBody struct {
 	contentType string                        // multipart/form-data; boundary=...
-	open        func() (io.ReadCloser, error) // a fresh body for every attempt; nil-able for one-shot sources
+	open        func() (io.ReadCloser, error) // a fresh body for every attempt
+	oneShot     bool                          // open may be called once only: never retry once the body was sent
 	fileSHA256  string                        // hex SHA-256 of the file: X-Api-File-Sha256 and the signed body hash
 	length      int64                         // body length if known, else -1
 }
