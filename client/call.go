@@ -33,6 +33,7 @@ type call struct {
 	// safe marks a POST without side effects (quotes, preflight) that may be
 	// retried without a key. GET and HEAD are always safe.
 	safe bool
+	raw  string // not an envelope but a document of this media type (openapi.yaml, rates.xml): sent as Accept; do stores the size-bounded body in out, a *[]byte
 }
 
 // uploadBody is a body streamed from a source that can be reopened for each
