@@ -1,7 +1,5 @@
 package signer
 
-import "strings"
-
 // Payload is everything a v1 signature covers.
 type Payload struct {
 	Method     string // HTTP method; upper-cased when canonicalized
@@ -13,8 +11,43 @@ type Payload struct {
 }
 
 // Canonical returns the seven-line v1 canonical string, lines joined by '\n'
-// with no trailing newline.
+// with no trailing newline:
+//
+//	v1
+//	<METHOD>
+//	<path>
+//	<CanonicalQuery(RawQuery)>
+//	<body SHA-256>
+//	<timestamp>
+//	<nonce>
+//
+// It is what the server signs, and what to compare when the server answers
+// invalid_signature.
 func (p Payload) Canonical() string {
-	return "v1\n" + strings.ToUpper(p.Method) + "\n" + p.Path + "\n" + CanonicalQuery(p.RawQuery) + "\n" +
-		p.BodySHA256 + "\n" + p.Timestamp + "\n" + p.Nonce
+	var scratch [512]byte
+	return string(p.appendCanonical(scratch[:0]))
+}
+
+// appendCanonical appends the canonical string to dst.
+func (p Payload) appendCanonical(dst []byte) []byte {
+	dst = append(dst, "v1\n"...)
+	// PHP's strtoupper is ASCII-only (PHP 8.2+), so this is too.
+	for i := 0; i < len(p.Method); i++ {
+		c := p.Method[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	dst = append(dst, '\n')
+	dst = append(dst, p.Path...)
+	dst = append(dst, '\n')
+	dst = appendCanonicalQuery(dst, p.RawQuery)
+	dst = append(dst, '\n')
+	dst = append(dst, p.BodySHA256...)
+	dst = append(dst, '\n')
+	dst = append(dst, p.Timestamp...)
+	dst = append(dst, '\n')
+	dst = append(dst, p.Nonce...)
+	return dst
 }
