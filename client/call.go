@@ -1,13 +1,21 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/iexkit/exchanger-go/signer"
 )
 
 // call describes one invocation of one API operation. Operation methods
@@ -46,72 +54,243 @@ type uploadBody struct {
 	length      int64                         // body length if known, else -1
 }
 
-// do runs c through the pipeline and decodes the envelope's result into out
-// (a pointer, or nil to discard it). The returned Response is non-nil
-// whenever a response was received.
-//
-// PLACEHOLDER: a minimal version; the full pipeline replaces it.
-func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (*Response, error) {
-	u := *c.base
-	u.Path = c.base.Path + cl.path
-	u.RawPath = c.base.EscapedPath() + cl.path
-	if cl.query != nil {
-		u.RawQuery = cl.query.Encode()
+// callStateKey carries the *callState of a call in the request context, from
+// do to the signing transport.
+type callStateKey struct{}
+
+// callState is one call's state, shared by the retry loop's hooks and the
+// signing transport. The hooks and the transport run one after the other
+// on the caller's goroutine; only the fields written from net/http's
+// goroutines (upload, unknown via writeFlag) are atomic.
+type callState struct {
+	c   *Client
+	cl  *call
+	cfg callConfig
+
+	body     []byte // the JSON body, marshalled once
+	bodyHash string // its SHA-256, computed once on first use
+	idemKey  string
+
+	attempts int            // requests handed to the transport
+	offset   time.Duration  // clock offset the last attempt was signed with
+	payload  signer.Payload // what the last attempt signed
+	signed   bool
+	unknown  bool  // a write attempt reached the wire and got no answer
+	fatal    error // an error that must not be retried (credentials source)
+
+	uploadOpened atomic.Bool
+	wait         time.Duration // the wait the last CheckRetry decided
+	skewRetried  bool
+	replayRetry  bool
+	last         *APIError // the last error answer seen before a retry
+	sawDate      bool      // the last answer had a Date header
+	rate         RateLimit
+	rateOK       bool
+	quota        Quota
+	quotaOK      bool
+}
+
+// credentials returns this attempt's credentials: the call's override (a
+// rotation check) or the client's current ones.
+func (st *callState) credentials(ctx context.Context) (Credentials, *signer.HMAC, error) {
+	if st.cfg.keys != nil {
+		return st.cfg.keys.current(ctx)
 	}
-	var body io.Reader
-	if cl.body != nil {
+	return st.c.keys.Load().current(ctx)
+}
+
+// bodySHA256 is the hash that is signed: of the file for uploads, else of
+// the JSON bytes (of nothing without a body).
+func (st *callState) bodySHA256() string {
+	if st.bodyHash == "" {
+		switch {
+		case st.cl.upload != nil:
+			st.bodyHash = st.cl.upload.fileSHA256
+		case len(st.body) == 0:
+			st.bodyHash = signer.EmptyBodySHA256
+		default:
+			st.bodyHash = signer.BodySHA256(st.body)
+		}
+	}
+	return st.bodyHash
+}
+
+// isWrite reports whether the call may change state on the server.
+func (st *callState) isWrite() bool {
+	m := st.cl.method
+	return m != http.MethodGet && m != http.MethodHead && !st.cl.safe
+}
+
+// openUpload opens the upload body for one attempt; a one-shot body opens
+// once only.
+func (st *callState) openUpload() (io.ReadCloser, error) {
+	if st.uploadOpened.Swap(true) && st.cl.upload.oneShot {
+		return nil, errors.New("client: one-shot upload body already sent")
+	}
+	return st.cl.upload.open()
+}
+
+type writeFlag struct{ b atomic.Bool }
+
+func (w *writeFlag) set()      { w.b.Store(true) }
+func (w *writeFlag) get() bool { return w.b.Load() }
+
+// do runs cl through the pipeline and decodes the envelope's result into out
+// (a pointer, or nil to discard it; a *[]byte for raw documents). The
+// returned Response is non-nil whenever a response was received.
+func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (*Response, error) {
+	st := &callState{c: c, cl: cl}
+	for _, o := range opts {
+		o(&st.cfg)
+	}
+	if err := st.prepare(); err != nil {
+		return nil, err
+	}
+	var rawBody any
+	switch {
+	case cl.upload != nil:
+		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return &lazyUpload{st: st}, nil })
+	case cl.body != nil:
 		b, err := json.Marshal(cl.body)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("client: %s %s: encode body: %w", cl.method, cl.path, err)
 		}
-		body = bytes.NewReader(b)
+		st.body = b
+		rawBody = b
 	}
-	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), body)
+	if c.timeout > 0 {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, c.timeout)
+			defer cancel()
+		}
+	}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, c.endpoint(cl), rawBody)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("client: %s %s: %w", cl.method, cl.path, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	st.setHeaders(req.Header)
+
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: c.retry.MinBackoff,
+		RetryWaitMax: c.retry.MaxBackoff,
+		// CheckRetry enforces MaxAttempts; the two extra attempts are the
+		// signature retries (clock skew, replay), which do not count.
+		RetryMax:     c.retry.MaxAttempts + 1,
+		CheckRetry:   st.checkRetry,
+		Backoff:      st.backoff,
+		ErrorHandler: keepLastResponse,
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.hc.Do(req)
+	resp, err := rc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, st.requestError(ctx, err)
 	}
 	defer resp.Body.Close()
-	var env struct {
-		State   int             `json:"state"`
-		Message string          `json:"message"`
-		Result  json.RawMessage `json:"result"`
-		Meta    ResponseMeta    `json:"meta"`
-		Error   *struct {
-			Code    string          `json:"code"`
-			Details json.RawMessage `json:"details"`
-		} `json:"error"`
+	return st.finish(ctx, resp, out)
+}
+
+// keepLastResponse hands the last response to do when retries run out, so
+// its error envelope reaches the caller.
+func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil {
+		return resp, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return nil, err
-	}
-	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return r, fmt.Errorf("client: decode %s %s: %w", cl.method, cl.path, err)
-	}
-	r.Meta = env.Meta
-	if env.State != 0 || resp.StatusCode >= 300 {
-		e := &APIError{StatusCode: resp.StatusCode, Message: env.Message, RequestID: env.Meta.RequestID}
-		if env.Error != nil {
-			e.Code = env.Error.Code
+	return nil, err
+}
+
+// prepare checks what can be checked before sending and settles the
+// Idempotency-Key.
+func (st *callState) prepare() error {
+	cl, cfg := st.cl, &st.cfg
+	if !cl.public && cfg.keys == nil && !st.c.keys.Load().mayHaveToken() {
+		scope := ""
+		if cl.scope != "" {
+			scope = " (scope " + cl.scope + ")"
 		}
-		return r, e
+		return fmt.Errorf("%w: %s %s%s; configure WithToken, FromEnv or WithCredentialsSource", ErrNoToken, cl.method, cl.path, scope)
 	}
-	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
-		if err := json.Unmarshal(env.Result, out); err != nil {
-			return r, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, err)
+	if cfg.idempotencyKey != "" {
+		if !validHeaderValue(cfg.idempotencyKey, 8, 191) {
+			return ErrInvalidIdempotencyKey
+		}
+		st.idemKey = cfg.idempotencyKey
+	} else if cl.idempotent {
+		st.idemKey = uuid.NewString()
+	}
+	if cfg.correlationID != "" && !validHeaderValue(cfg.correlationID, 1, 128) {
+		return ErrInvalidCorrelationID
+	}
+	return nil
+}
+
+// validHeaderValue reports whether s is min..max visible ASCII characters.
+func validHeaderValue(s string, min, max int) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
 		}
 	}
-	return r, nil
+	return true
+}
+
+// endpoint is the request URL: base URL, escaped path, encoded query.
+func (c *Client) endpoint(cl *call) string {
+	u := c.baseURL + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	return u
+}
+
+// setHeaders sets the headers shared by every attempt; the transport adds
+// the per-attempt ones.
+func (st *callState) setHeaders(h http.Header) {
+	accept := "application/json"
+	if st.cl.raw != "" {
+		accept = st.cl.raw
+	}
+	h["Accept"] = []string{accept}
+	h["User-Agent"] = []string{st.c.userAgent}
+	switch {
+	case st.cl.upload != nil:
+		h["Content-Type"] = []string{st.cl.upload.contentType}
+		h[signer.HeaderFileSHA256] = []string{st.cl.upload.fileSHA256}
+	case st.body != nil:
+		h["Content-Type"] = []string{"application/json"}
+	}
+	if st.idemKey != "" {
+		h["Idempotency-Key"] = []string{st.idemKey}
+	}
+	if st.cfg.correlationID != "" {
+		h["X-Correlation-Id"] = []string{st.cfg.correlationID}
+	}
+}
+
+// requestError wraps a failure without a usable response.
+func (st *callState) requestError(ctx context.Context, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // url.Error prints the URL, query included
+	}
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = ctx.Err()
+	}
+	e := &RequestError{
+		Method:         st.cl.method,
+		Path:           st.cl.path,
+		Attempts:       st.attempts,
+		IdempotencyKey: st.idemKey,
+		OutcomeUnknown: st.unknown,
+		Err:            err,
+		Last:           st.last,
+	}
+	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: request failed",
+		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("attempts", e.Attempts),
+		slog.Bool("outcome_unknown", e.OutcomeUnknown), slog.String("error", err.Error()))
+	return e
 }

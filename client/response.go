@@ -2,11 +2,24 @@ package client
 
 import "net/http"
 
-// Response is what a call learned from the server besides its result.
+// Response is what a call learned from the server besides its result. Read
+// it with the WithResponse call option.
 type Response struct {
 	StatusCode int
 	Header     http.Header
 	Meta       ResponseMeta
+
+	RequestID     string // meta.request_id, else X-Request-Id
+	CorrelationID string // meta.correlation_id, else X-Correlation-Id
+	// IdempotencyKey is the key the call sent ("" for none): the caller's
+	// or the one the SDK generated.
+	IdempotencyKey string
+	// IdempotencyReplayed is true when the server answered a repeated key
+	// with the stored response (Idempotency-Replayed: true).
+	IdempotencyReplayed bool
+	RateLimit           RateLimit // this answer's X-RateLimit-* (-1 when absent)
+	Quota               Quota     // this answer's X-Api-Quota-* (-1 when absent)
+	Attempts            int       // requests sent, retries included
 }
 
 // ResponseMeta is the envelope's meta object.

@@ -1,0 +1,255 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// wireEnvelope is the API's answer wrapper (spec/api.md 2). Result holds the
+// caller's pointer, so a success is decoded in one pass.
+type wireEnvelope struct {
+	State   *int           `json:"state"`
+	Message string         `json:"message"`
+	Result  any            `json:"result"`
+	Meta    ResponseMeta   `json:"meta"`
+	Error   *envelopeError `json:"error"`
+}
+
+type envelopeError struct {
+	Code    string          `json:"code"`
+	Type    string          `json:"type"` // deprecated alias of code
+	Details json.RawMessage `json:"details"`
+}
+
+// finish reads the final answer of a call and turns it into the result or
+// the caller's error.
+func (st *callState) finish(ctx context.Context, resp *http.Response, out any) (*Response, error) {
+	c, cl := st.c, st.cl
+	r := st.cfg.response
+	if r == nil {
+		r = new(Response)
+	}
+	*r = Response{
+		StatusCode:          resp.StatusCode,
+		Header:              resp.Header,
+		IdempotencyKey:      st.idemKey,
+		IdempotencyReplayed: resp.Header.Get("Idempotency-Replayed") == "true",
+		Attempts:            st.attempts,
+		RateLimit:           st.rate,
+		Quota:               st.quota,
+	}
+	if !st.rateOK {
+		r.RateLimit = RateLimit{Limit: -1, Remaining: -1}
+	}
+	if !st.quotaOK {
+		r.Quota = Quota{-1, -1, -1, -1}
+	}
+	r.RequestID = resp.Header.Get("X-Request-Id")
+	r.CorrelationID = resp.Header.Get("X-Correlation-Id")
+
+	data, err := c.readBody(resp)
+	if err != nil {
+		return r, st.responseError(ctx, resp, data, err)
+	}
+	if c.logger.Enabled(ctx, slog.LevelDebug) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: response",
+			slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("status", resp.StatusCode),
+			slog.Int("attempts", st.attempts), slog.String("request_id", r.RequestID))
+	}
+	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return r, st.responseError(ctx, resp, data, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
+	}
+	if cl.raw != "" && ok2xx {
+		if p, ok := out.(*[]byte); ok {
+			*p = data
+		}
+		return r, nil
+	}
+	if ok2xx {
+		env := wireEnvelope{Result: out}
+		if out == nil {
+			env.Result = new(json.RawMessage)
+		}
+		derr := json.Unmarshal(data, &env)
+		if derr == nil && env.State != nil && *env.State == 0 {
+			st.applyMeta(r, &env.Meta)
+			return r, nil
+		}
+		if derr == nil && env.State == nil {
+			derr = errors.New("not an API envelope (no state)")
+		}
+		if ae, meta := st.apiError(resp, data); ae != nil {
+			st.applyMeta(r, &meta)
+			return r, ae
+		}
+		if derr == nil {
+			derr = errors.New("envelope state is neither 0 nor 1")
+		}
+		var se *json.UnmarshalTypeError
+		if errors.As(derr, &se) && env.State != nil && *env.State == 0 {
+			// A well-formed envelope whose result does not fit the type.
+			st.applyMeta(r, &env.Meta)
+			return r, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, derr)
+		}
+		return r, st.responseError(ctx, resp, data, derr)
+	}
+	if ae, meta := st.apiError(resp, data); ae != nil {
+		st.applyMeta(r, &meta)
+		return r, ae
+	}
+	return r, st.responseError(ctx, resp, data, errors.New("not an API envelope"))
+}
+
+// applyMeta copies the envelope's meta into r and learns the server's time.
+func (st *callState) applyMeta(r *Response, m *ResponseMeta) {
+	r.Meta = *m
+	if m.RequestID != "" {
+		r.RequestID = m.RequestID
+	}
+	if m.CorrelationID != "" {
+		r.CorrelationID = m.CorrelationID
+	}
+	// meta.timestamp is a fallback for answers without a Date header: a
+	// proxy or a test double may rewrite one but not the other, and the
+	// clock must not flip between them.
+	if m.Timestamp != "" && !st.sawDate {
+		if t, err := time.Parse(time.RFC3339Nano, m.Timestamp); err == nil {
+			st.c.clock.learn(t)
+		}
+	}
+}
+
+// apiError decodes data as an error envelope; nil when it is not one.
+func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, ResponseMeta) {
+	var env wireEnvelope
+	env.Result = new(json.RawMessage)
+	if json.Unmarshal(data, &env) != nil || env.State == nil {
+		return nil, ResponseMeta{}
+	}
+	if *env.State == 0 && resp.StatusCode < 300 {
+		return nil, ResponseMeta{}
+	}
+	cl := st.cl
+	e := &APIError{
+		StatusCode:     resp.StatusCode,
+		Message:        env.Message,
+		RequestID:      env.Meta.RequestID,
+		CorrelationID:  env.Meta.CorrelationID,
+		Attempts:       st.attempts,
+		Method:         cl.method,
+		Path:           cl.path,
+		IdempotencyKey: st.idemKey,
+		Scope:          cl.scope,
+	}
+	if e.RequestID == "" {
+		e.RequestID = resp.Header.Get("X-Request-Id")
+	}
+	if e.CorrelationID == "" {
+		e.CorrelationID = resp.Header.Get("X-Correlation-Id")
+	}
+	if env.Error != nil {
+		e.Code = env.Error.Code
+		if e.Code == "" {
+			e.Code = env.Error.Type
+		}
+		if d := bytes.TrimSpace(env.Error.Details); len(d) > 0 && string(d) != "null" {
+			e.RawDetails = d
+			e.Details = fieldErrors(d)
+		}
+	}
+	if ra, ok := retryAfter(resp.Header, st.c.clock.serverNow()); ok {
+		e.RetryAfter = ra
+	}
+	if e.Code == "invalid_signature" && st.signed {
+		e.Canonical = st.payload.Canonical()
+	}
+	e.Message = st.c.scrub(context.Background(), e.Message)
+	return e, env.Meta
+}
+
+// fieldErrors reads validation details {"field":["message",...]}; a single
+// string per field is accepted too. nil when details are not field errors.
+func fieldErrors(d json.RawMessage) map[string][]string {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(d, &raw) != nil || len(raw) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(raw))
+	for k, v := range raw {
+		var list []string
+		if json.Unmarshal(v, &list) == nil {
+			out[k] = list
+			continue
+		}
+		var one string
+		if json.Unmarshal(v, &one) == nil {
+			out[k] = []string{one}
+			continue
+		}
+		return nil
+	}
+	return out
+}
+
+// readBody reads the whole body, bounded by the client's limit.
+func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+	max := c.maxBody
+	if resp.ContentLength > max {
+		return nil, ErrResponseTooLarge
+	}
+	var buf []byte
+	if n := resp.ContentLength; n > 0 {
+		buf = make([]byte, 0, n+1)
+	}
+	b := bytes.NewBuffer(buf)
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return b.Bytes(), fmt.Errorf("read body: %w", err)
+	}
+	if n > max {
+		return b.Bytes(), ErrResponseTooLarge
+	}
+	return b.Bytes(), nil
+}
+
+// responseError describes an answer that is not a usable envelope.
+func (st *callState) responseError(ctx context.Context, resp *http.Response, data []byte, cause error) error {
+	e := &ResponseError{
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Snippet:     st.c.snippet(ctx, data),
+		RequestID:   resp.Header.Get("X-Request-Id"),
+		Attempts:    st.attempts,
+		Method:      st.cl.method,
+		Path:        st.cl.path,
+		Err:         cause,
+	}
+	if len(e.ContentType) > 100 {
+		e.ContentType = e.ContentType[:100]
+	}
+	if len(e.RequestID) > 128 {
+		e.RequestID = e.RequestID[:128]
+	}
+	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: unusable response",
+		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.StatusCode),
+		slog.String("content_type", e.ContentType), slog.String("error", cause.Error()))
+	return e
+}
+
+// redirectHost names where a refused redirect pointed, without its path or
+// query.
+func redirectHost(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	return loc.Scheme + "://" + loc.Host
+}

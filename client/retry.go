@@ -1,0 +1,240 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// peekLimit bounds how much of an error answer is read to learn its code
+// before deciding on a retry; the rest stays readable for the final decode.
+const peekLimit = 64 << 10
+
+// checkRetry is the retry loop's CheckRetry. It runs after every attempt,
+// learns from the answer (clock, rate limits), and decides whether to retry
+// and after which wait (kept in st.wait for backoff). It never returns an
+// error: do turns the last response or error into the caller's error.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := st.c
+	if resp != nil {
+		st.learn(resp)
+	}
+	if ctx.Err() != nil || st.fatal != nil {
+		return false, nil
+	}
+	if err != nil {
+		if !retryableTransportError(err) {
+			return false, nil
+		}
+		return st.schedule(ctx, c.backoff(st.attempts), "transport error", false), nil
+	}
+	code := resp.StatusCode
+	switch {
+	case code == http.StatusTooManyRequests:
+		ae := st.peek(resp)
+		ra, ok := retryAfter(resp.Header, c.clock.serverNow())
+		if !ok {
+			if ae.Code == "quota_exceeded" {
+				return false, nil // a spent quota is waited out only on the server's word
+			}
+			ra = c.backoff(st.attempts)
+		}
+		if ra > c.retry.MaxRetryAfter {
+			return false, nil
+		}
+		return st.schedule(ctx, ra, "429 "+ae.Code, false), nil
+	case code >= 500 && code != http.StatusNotImplemented:
+		st.peek(resp)
+		wait := c.backoff(st.attempts)
+		if ra, ok := retryAfter(resp.Header, c.clock.serverNow()); ok {
+			if ra > c.retry.MaxRetryAfter {
+				return false, nil
+			}
+			wait = ra
+		}
+		return st.schedule(ctx, wait, strconv.Itoa(code), false), nil
+	case code == http.StatusUnauthorized:
+		// The server checks signatures before doing anything, so repeating
+		// is safe for every method; each attempt has a fresh nonce anyway.
+		ae := st.peek(resp)
+		switch {
+		case ae.Code == "signature_replay" && !st.replayRetry:
+			st.replayRetry = true
+			return st.schedule(ctx, 0, "signature_replay", true), nil
+		case ae.Code == "invalid_signature" && st.signed && !st.skewRetried && c.clock.Offset() != st.offset:
+			st.skewRetried = true
+			return st.schedule(ctx, 0, "invalid_signature after clock correction", true), nil
+		}
+	}
+	return false, nil
+}
+
+// schedule approves a retry after wait if the call may be repeated, has
+// attempts left, can wait that long within its deadline and the client's
+// retry budget allows it. signature retries are free of the attempt count
+// and the budget.
+func (st *callState) schedule(ctx context.Context, wait time.Duration, reason string, signature bool) bool {
+	c := st.c
+	if !signature && !st.mayRepeat() {
+		return false
+	}
+	if st.cl.upload != nil && st.cl.upload.oneShot && st.uploadOpened.Load() {
+		return false
+	}
+	if !signature && st.attempts >= c.retry.MaxAttempts {
+		return false
+	}
+	if dl, ok := ctx.Deadline(); ok && c.now().Add(wait).After(dl) {
+		return false
+	}
+	if !signature && !c.budget.take() {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: retry budget spent, not retrying",
+			slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason))
+		return false
+	}
+	st.wait = wait
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: retrying",
+		slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason),
+		slog.Int("attempt", st.attempts), slog.Duration("wait", wait))
+	return true
+}
+
+// mayRepeat is the safe-to-retry rule: GET and HEAD, side-effect-free
+// POSTs, and writes that carry an Idempotency-Key the server honours.
+func (st *callState) mayRepeat() bool {
+	switch st.cl.method {
+	case http.MethodGet, http.MethodHead:
+		return true
+	}
+	return st.cl.safe || (st.cl.idempotent && st.idemKey != "")
+}
+
+// backoff is the retry loop's Backoff: the wait checkRetry decided.
+func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return st.wait
+}
+
+// backoff is exponential with full jitter: uniform in [0, min(MaxBackoff,
+// MinBackoff * 2^(attempt-1))].
+func (c *Client) backoff(attempt int) time.Duration {
+	ceil := c.retry.MinBackoff
+	for i := 1; i < attempt && ceil < c.retry.MaxBackoff; i++ {
+		ceil *= 2
+	}
+	if ceil > c.retry.MaxBackoff {
+		ceil = c.retry.MaxBackoff
+	}
+	if ceil <= 0 {
+		return 0
+	}
+	return rand.N(ceil + 1)
+}
+
+// retryAfter parses Retry-After in both forms (seconds, HTTP-date); ok is
+// false when absent or unreadable.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > int64(365*24*time.Hour/time.Second) {
+			n = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+// retryableTransportError reports whether a transport error may be
+// retried: not for TLS certificate problems, refused credentials or our own
+// refusals, which repeat identically.
+func retryableTransportError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, errForeignHost), errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return false
+	}
+	return true
+}
+
+// peek reads the start of an error answer to learn its code, keeps it as
+// the last error seen, and leaves the body readable from its start.
+func (st *callState) peek(resp *http.Response) *APIError {
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, peekLimit))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	ae, _ := st.apiError(resp, head)
+	if ae == nil {
+		ae = &APIError{StatusCode: resp.StatusCode}
+	}
+	st.last = ae
+	return ae
+}
+
+// learn takes the clock offset and rate-limit values from an answer.
+func (st *callState) learn(resp *http.Response) {
+	c := st.c
+	st.sawDate = resp.Header.Get("Date") != ""
+	c.clock.learnDate(resp.Header)
+	st.rate, st.rateOK = parseRateLimit(resp.Header)
+	st.quota, st.quotaOK = parseQuota(resp.Header)
+	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK)
+}
+
+// retryBudget is a token bucket of retries shared by a client's calls.
+type retryBudget struct {
+	mu     sync.Mutex
+	tokens float64
+	burst  float64
+	refill float64 // tokens per second
+	last   time.Time
+	now    func() time.Time
+}
+
+func newRetryBudget(burst, refill float64, now func() time.Time) *retryBudget {
+	return &retryBudget{tokens: burst, burst: burst, refill: refill, last: now(), now: now}
+}
+
+// take spends one retry token if there is one.
+func (b *retryBudget) take() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	if el := now.Sub(b.last); el > 0 {
+		b.tokens += el.Seconds() * b.refill
+		if b.tokens > b.burst {
+			b.tokens = b.burst
+		}
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

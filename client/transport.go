@@ -1,0 +1,126 @@
+package client
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/iexkit/exchanger-go/signer"
+)
+
+// errForeignHost stops a request that would carry credentials to a host
+// other than the API's (it cannot happen while redirects are refused; this
+// is the second lock on the door).
+var errForeignHost = errors.New("client: request to a host other than the base URL's: credentials withheld")
+
+// signingTransport sits under the retry loop, so it runs once per attempt:
+// every attempt gets the current credentials, a fresh nonce, a current
+// timestamp and its own signature.
+type signingTransport struct {
+	next http.RoundTripper
+	c    *Client
+}
+
+// RoundTrip signs and sends one attempt.
+func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	if st == nil {
+		// Not a call of this client (someone reused its *http.Client):
+		// send it as is, without credentials.
+		return t.next.RoundTrip(req)
+	}
+	c := t.c
+	if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
+		closeBody(req)
+		return nil, errForeignHost
+	}
+	if err := c.pace(ctx); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	r := req.Clone(ctx)
+	st.attempts++
+	if !st.cl.public {
+		cr, mac, err := st.credentials(ctx)
+		if err != nil {
+			closeBody(req)
+			st.fatal = err
+			return nil, err
+		}
+		if cr.Token != "" {
+			r.Header["Authorization"] = []string{"Bearer " + cr.Token}
+		}
+		if mac != nil {
+			st.offset = c.clock.Offset()
+			ts := strconv.FormatInt(c.now().Add(st.offset).Unix(), 10)
+			p := signer.Payload{
+				Method:     r.Method,
+				Path:       r.URL.EscapedPath(),
+				RawQuery:   r.URL.RawQuery,
+				BodySHA256: st.bodySHA256(),
+				Timestamp:  ts,
+				Nonce:      uuid.NewString(),
+			}
+			r.Header[signer.HeaderTimestamp] = []string{p.Timestamp}
+			r.Header[signer.HeaderNonce] = []string{p.Nonce}
+			r.Header[signer.HeaderSignature] = []string{mac.Sign(p)}
+			st.payload, st.signed = p, true
+		}
+	}
+	var wrote *writeFlag
+	if st.isWrite() {
+		// Learn whether this attempt reached the wire, to tell "not sent"
+		// from "outcome unknown" when it fails.
+		wrote = new(writeFlag)
+		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: wrote.set}))
+	}
+	resp, err := t.next.RoundTrip(r)
+	if err != nil && wrote != nil && wrote.get() {
+		st.unknown = true
+	}
+	return resp, err
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
+// lazyUpload opens an upload body on its first Read, so that retryablehttp's
+// probe of the body function at request construction opens nothing.
+type lazyUpload struct {
+	st *callState
+	rc io.ReadCloser
+}
+
+func (l *lazyUpload) Read(p []byte) (int, error) {
+	if l.rc == nil {
+		rc, err := l.st.openUpload()
+		if err != nil {
+			return 0, err
+		}
+		l.rc = rc
+	}
+	return l.rc.Read(p)
+}
+
+func (l *lazyUpload) Close() error {
+	if l.rc == nil {
+		return nil
+	}
+	return l.rc.Close()
+}
+
+// Len lets retryablehttp set Content-Length when the upload size is known.
+func (l *lazyUpload) Len() int {
+	if n := l.st.cl.upload.length; n >= 0 {
+		return int(n)
+	}
+	return 0
+}
