@@ -1,0 +1,80 @@
+package client
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestOrderStatusDecodesEveryShape(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     OrderStatus
+	}{
+		{"prose string", `"created"`, OrderStatus{Key: "created"}},
+		{"openapi object", `{"id":3,"key":"paid","name":"Paid","is_final":false,"is_payment_flow":true,"is_problem":false}`,
+			OrderStatus{ID: 3, Key: "paid", Name: "Paid", IsPaymentFlow: true}},
+		{"status endpoint", `{"order":{"tracking_id":"TR-1","status":"completed","status_label":"Completed","is_final":true}}`,
+			OrderStatus{Key: "completed", Name: "Completed", IsFinal: true, TrackingID: "TR-1"}},
+		{"status endpoint, status object", `{"order":{"tracking_id":"TR-2","status":{"id":9,"key":"error","name":"Error","is_problem":true},"is_final":true}}`,
+			OrderStatus{ID: 9, Key: "error", Name: "Error", IsFinal: true, IsProblem: true, TrackingID: "TR-2"}},
+		{"unwrapped compact", `{"tracking_id":"TR-3","status":"new","status_label":"New","is_final":false,"extra":[1,2]}`,
+			OrderStatus{Key: "new", Name: "New", TrackingID: "TR-3"}},
+		{"string id", `{"id":"7","key":"x"}`, OrderStatus{ID: 7, Key: "x"}},
+		{"null", `null`, OrderStatus{}},
+	}
+	for _, tc := range cases {
+		var got OrderStatus
+		if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestOrderStatusInsideOrder(t *testing.T) {
+	for _, in := range []string{`{"id":1,"status":"paid"}`, `{"id":1,"status":{"key":"paid","is_final":false}}`} {
+		var o Order
+		if err := json.Unmarshal([]byte(in), &o); err != nil {
+			t.Fatal(err)
+		}
+		if o.Status.Key != "paid" {
+			t.Errorf("%s: status key %q", in, o.Status.Key)
+		}
+	}
+}
+
+func TestOrderStatusRejectsBadShapes(t *testing.T) {
+	for _, in := range []string{`12`, `[1]`, `true`, `{"status":{"status":{"status":{"status":{"status":{"status":"x"}}}}}}`} {
+		var s OrderStatus
+		if err := json.Unmarshal([]byte(in), &s); err == nil {
+			t.Errorf("%s: no error, got %+v", in, s)
+		}
+	}
+}
+
+func TestDecodeStatusListShapes(t *testing.T) {
+	cases := map[string][]OrderStatus{
+		`[{"id":2,"key":"paid","name":"Paid"},"created"]`:             {{ID: 2, Key: "paid", Name: "Paid"}, {Key: "created"}},
+		`{"statuses":[{"key":"new","is_final":false}]}`:               {{Key: "new"}},
+		`{"paid":"Paid","completed":{"name":"Done","is_final":true}}`: {{Key: "completed", Name: "Done", IsFinal: true}, {Key: "paid", Name: "Paid"}},
+	}
+	for in, want := range cases {
+		got, err := decodeStatusList(json.RawMessage(in))
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: got %+v", in, got)
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s [%d]: got %+v, want %+v", in, i, got[i], want[i])
+			}
+		}
+	}
+}
