@@ -121,6 +121,15 @@ func (c *Client) OpenAPIDocument(ctx context.Context, opts ...CallOption) ([]byt
 	return doc, err
 }
 
+// PingPrivate checks that the token is accepted: an authenticated ping,
+// with no scope needed. Ping is its public twin.
+//
+// GET /private/ping. Token needed, no scope.
+func (c *Client) PingPrivate(ctx context.Context, opts ...CallOption) error {
+	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/ping"}, nil, opts)
+	return err
+}
+
 // PublicContracts lists the contract versions.
 //
 // GET /public/contracts. Public: no token needed.
