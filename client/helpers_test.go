@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 // recorded is one request a test server saw.
@@ -78,3 +79,5 @@ func errorEnvelope(w http.ResponseWriter, status int, code string, retryAfter st
 
 // rawJSON writes a result given as a JSON literal.
 func rawJSON(s string) json.RawMessage { return json.RawMessage(s) }
+
+func sleepMS(n int) { time.Sleep(time.Duration(n) * time.Millisecond) }
