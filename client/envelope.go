@@ -65,7 +65,8 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, out any) (
 	}
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return r, st.responseError(ctx, resp, data, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
+		// No snippet: a redirect page repeats the target URL, query included.
+		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
 	}
 	if cl.raw != "" && ok2xx {
 		if p, ok := out.(*[]byte); ok {

@@ -127,7 +127,7 @@ func (c *Client) pace(ctx context.Context) error {
 	if wait <= 0 || wait > c.retry.MaxRetryAfter {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && c.now().Add(wait).After(dl) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return nil
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: rate-limit window spent, waiting for its reset", slog.Duration("wait", wait))

@@ -93,7 +93,7 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, reason st
 	if !signature && st.attempts >= c.retry.MaxAttempts {
 		return false
 	}
-	if dl, ok := ctx.Deadline(); ok && c.now().Add(wait).After(dl) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return false
 	}
 	if !signature && !c.budget.take() {
