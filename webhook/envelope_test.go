@@ -1,0 +1,78 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var envelopeInputs = []string{
+	`{}`, ` { } `, `{"id":"a","type":"b","created_at":"c","data":{"x":[1,2.5,-0,1e9,true,false,null,"s"]}}`,
+	`{"data":"\"quoted\" \\ \/ \b\f\n\r\t \u00e9"}`, `{"id":"e\u0301vt"}`, `{"id":42,"data":null}`,
+	`{"a":{"b":{"c":[[[]]]}}}`, `{"k":"é漢字"}`, `{"n":0.0e+0}`, `{"n":-1E-2}`,
+	``, ` `, `{`, `}`, `[]`, `"s"`, `1`, `null`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{,}`, `{"a":1 "b":2}`,
+	`{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":1e}`, `{"a":-}`, `{"a":+1}`, `{"a":tru}`, `{"a":nul}`,
+	`{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12g4"}`, `{"a":"abc}`, `{"a":"abc\"}`, `{"a":[1,2}`, `{"a":{"b":1]}`,
+	`{"a":1}x`, `{"a":1}{}`, `{'a':1}`, `{a:1}`, `{"a":[,1]}`, `{"a":[1,]}`, `{"a":"\\"}`, `{"a":"\\\"}`,
+	strings.Repeat("[", 300) + strings.Repeat("]", 300), `{"d":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`,
+}
+
+// TestScanEnvelopeMatchesEncodingJSON compares the fast scanner with
+// encoding/json on hand-picked inputs: valid objects must pass, anything
+// json.Valid rejects must fail.
+func TestScanEnvelopeMatchesEncodingJSON(t *testing.T) {
+	for _, in := range envelopeInputs {
+		checkEnvelope(t, []byte(in))
+	}
+}
+
+func checkEnvelope(t *testing.T, b []byte) {
+	t.Helper()
+	env, err := scanEnvelope(b)
+	trimmed := bytes.TrimSpace(b)
+	isObject := json.Valid(b) && len(trimmed) > 0 && trimmed[0] == '{'
+	deep := bytes.Count(b, []byte("[")) >= maxJSONDepth || bytes.Count(b, []byte("{")) >= maxJSONDepth
+	switch {
+	case isObject && err != nil && !deep:
+		t.Fatalf("%q: valid object rejected: %v", b, err)
+	case !isObject && err == nil && !hasControlByte(b):
+		t.Fatalf("%q: invalid JSON accepted", b)
+	}
+	if err != nil || !isObject {
+		return
+	}
+	var want struct {
+		ID   any             `json:"id"`
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(b, &want) != nil {
+		return
+	}
+	if s, ok := want.ID.(string); ok && env.id != s {
+		t.Fatalf("%q: id %q, want %q", b, env.id, s)
+	}
+	if !bytes.Equal(bytes.TrimSpace(env.data), bytes.TrimSpace(want.Data)) && !(want.Data == nil && string(env.data) == "null") {
+		t.Fatalf("%q: data %q, want %q", b, env.data, want.Data)
+	}
+}
+
+// hasControlByte reports a raw control byte. Inside a string it is invalid
+// JSON, which the scanner leaves to the typed decoders, so it may accept it.
+func hasControlByte(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzScanEnvelope(f *testing.F) {
+	for _, in := range envelopeInputs {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkEnvelope(t, b)
+	})
+}

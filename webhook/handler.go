@@ -1,0 +1,274 @@
+package webhook
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Defaults of a Handler.
+const (
+	DefaultLease        = 5 * time.Minute
+	DefaultStoreTimeout = 10 * time.Second
+	DefaultRetryAfter   = 5 * time.Second
+)
+
+// HandlerFunc is the business action run once per event. Returning an error
+// releases the event so that the sender's retry runs it again.
+type HandlerFunc func(ctx context.Context, e *Event) error
+
+// Handler is an http.Handler for webhook deliveries. For each POST it reads
+// the body up to the verifier's limit, verifies it, claims the event id in its
+// Store, runs the business function, records the event as done and only then
+// answers 2xx. Answers:
+//
+//	200  the event ran now, or had already run (a duplicate delivery)
+//	400  an authentic delivery whose body is not a JSON object
+//	401  verification failed (the body says nothing more)
+//	405  not a POST
+//	413  the body is over the limit
+//	500  the business function failed; the claim is released for the retry
+//	503  the same event is running right now, or the store failed; with
+//	     Retry-After, so the sender tries again
+type Handler struct {
+	verifier     *Verifier
+	store        Store
+	fn           HandlerFunc
+	lease        time.Duration
+	storeTimeout time.Duration
+	retryAfter   string
+	log          *slog.Logger
+}
+
+// HandlerOption configures a Handler.
+type HandlerOption func(*Handler) error
+
+// WithLease sets how long a claim protects a running event (default 5
+// minutes). After it, another delivery may take the event over, so make it
+// longer than the slowest business action.
+func WithLease(d time.Duration) HandlerOption {
+	return func(h *Handler) error {
+		if d <= 0 {
+			return fmt.Errorf("webhook: lease must be positive, got %v", d)
+		}
+		h.lease = d
+		return nil
+	}
+}
+
+// WithStoreTimeout bounds each store call (default 10 seconds).
+func WithStoreTimeout(d time.Duration) HandlerOption {
+	return func(h *Handler) error {
+		if d <= 0 {
+			return fmt.Errorf("webhook: store timeout must be positive, got %v", d)
+		}
+		h.storeTimeout = d
+		return nil
+	}
+}
+
+// WithRetryAfter sets the Retry-After of 503 answers (default 5 seconds).
+func WithRetryAfter(d time.Duration) HandlerOption {
+	return func(h *Handler) error {
+		if d < time.Second {
+			return fmt.Errorf("webhook: Retry-After must be at least a second, got %v", d)
+		}
+		h.retryAfter = strconv.Itoa(int(d / time.Second))
+		return nil
+	}
+}
+
+// WithLogger sets the logger (default: discard). Logs name the event id,
+// type and the failed check; never a secret or a body.
+func WithLogger(l *slog.Logger) HandlerOption {
+	return func(h *Handler) error {
+		if l == nil {
+			return errors.New("webhook: nil logger")
+		}
+		h.log = l
+		return nil
+	}
+}
+
+// NewHandler returns a Handler that verifies with v, deduplicates with store
+// and runs fn once per event id.
+func NewHandler(v *Verifier, store Store, fn HandlerFunc, opts ...HandlerOption) (*Handler, error) {
+	if v == nil || store == nil || fn == nil {
+		return nil, errors.New("webhook: NewHandler needs a verifier, a store and a function")
+	}
+	h := &Handler{
+		verifier:     v,
+		store:        store,
+		fn:           fn,
+		lease:        DefaultLease,
+		storeTimeout: DefaultStoreTimeout,
+		retryAfter:   strconv.Itoa(int(DefaultRetryAfter / time.Second)),
+		log:          slog.New(discardHandler{}),
+	}
+	for _, o := range opts {
+		if err := o(h); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		reply(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	body, tooLarge, err := readLimited(r, h.verifier.MaxBodySize())
+	switch {
+	case tooLarge:
+		reply(w, http.StatusRequestEntityTooLarge, "body too large")
+		return
+	case err != nil:
+		h.log.Warn("webhook: reading body failed", "err", err)
+		reply(w, http.StatusBadRequest, "unreadable body")
+		return
+	}
+	ev, err := h.verifier.Verify(r.Header, body)
+	if err != nil {
+		h.rejected(w, r, err)
+		return
+	}
+	h.run(w, r, ev)
+}
+
+// rejected answers a delivery that failed verification. The sender learns
+// only the status: details would help someone probing for a valid signature.
+func (h *Handler) rejected(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *VerifyError
+	check := ""
+	if errors.As(err, &ve) {
+		check = ve.Check
+	}
+	h.log.Warn("webhook: delivery rejected", "check", check, "err", err, "remote", r.RemoteAddr)
+	switch {
+	case errors.Is(err, ErrBodyTooLarge):
+		reply(w, http.StatusRequestEntityTooLarge, "body too large")
+	case errors.Is(err, ErrNotJSON):
+		reply(w, http.StatusBadRequest, "body is not a JSON object")
+	default:
+		reply(w, http.StatusUnauthorized, "invalid delivery")
+	}
+}
+
+// run claims, runs and completes one verified event.
+func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
+	// Store calls outlive a cancelled request: an event that ran must be
+	// recorded even if the sender hung up meanwhile.
+	storeCtx := context.WithoutCancel(r.Context())
+	owner := newOwner()
+	log := h.log.With("event_id", ev.ID, "event_type", ev.Type)
+
+	ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
+	state, err := h.store.Claim(ctx, ev.ID, owner, h.lease)
+	cancel()
+	switch {
+	case err != nil:
+		log.Error("webhook: claim failed", "err", err)
+		h.retryLater(w, "store unavailable")
+		return
+	case state == AlreadyDone:
+		log.Debug("webhook: duplicate of a done event")
+		reply(w, http.StatusOK, "duplicate")
+		return
+	case state == InProgress:
+		log.Debug("webhook: event is running elsewhere")
+		h.retryLater(w, "event in progress")
+		return
+	}
+
+	if err := h.call(r.Context(), ev); err != nil {
+		log.Error("webhook: business function failed", "err", err)
+		ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
+		if rerr := h.store.Release(ctx, ev.ID, owner); rerr != nil {
+			log.Error("webhook: release failed; the event waits for its lease", "err", rerr)
+		}
+		cancel()
+		reply(w, http.StatusInternalServerError, "processing failed")
+		return
+	}
+
+	ctx, cancel = context.WithTimeout(storeCtx, h.storeTimeout)
+	err = h.store.Complete(ctx, ev.ID, owner)
+	cancel()
+	if err != nil {
+		// The action ran but is not recorded: a non-2xx makes the sender
+		// retry, and the claim's lease keeps that retry from running it again
+		// until the lease ends.
+		log.Error("webhook: recording the event failed", "err", err)
+		h.retryLater(w, "store unavailable")
+		return
+	}
+	reply(w, http.StatusOK, "ok")
+}
+
+// call runs the business function, turning a panic into an error so that the
+// claim is released and the process keeps serving.
+func (h *Handler) call(ctx context.Context, ev *Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("webhook: business function panicked: %v", p)
+		}
+	}()
+	return h.fn(ctx, ev)
+}
+
+func (h *Handler) retryLater(w http.ResponseWriter, msg string) {
+	w.Header().Set("Retry-After", h.retryAfter)
+	reply(w, http.StatusServiceUnavailable, msg)
+}
+
+func reply(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	io.WriteString(w, msg+"\n")
+}
+
+// readLimited reads at most limit bytes of the body and reports whether there
+// was more. A declared Content-Length over the limit is refused unread.
+func readLimited(r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
+	if r.ContentLength > limit {
+		return nil, true, nil
+	}
+	if r.Body == nil {
+		return nil, false, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(body)) > limit {
+		return nil, true, nil
+	}
+	return body, false, nil
+}
+
+// newOwner returns a random claim owner token, unique per delivery attempt.
+func newOwner() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// discardHandler is a slog.Handler that drops everything (slog.DiscardHandler
+// needs Go 1.24).
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }

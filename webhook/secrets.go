@@ -1,0 +1,65 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"hash"
+	"sync"
+)
+
+// secretKey is one accepted webhook secret with a pool of HMAC states keyed
+// with it, so that verification neither re-derives the keyed pads nor
+// allocates on the hot path.
+type secretKey struct {
+	key  []byte
+	pool sync.Pool
+}
+
+func newSecretKey(secret string) *secretKey {
+	k := &secretKey{key: []byte(secret)}
+	k.pool.New = func() any { return hmac.New(sha256.New, k.key) }
+	return k
+}
+
+// matches reports whether mac is HMAC-SHA256(key, canon), in constant time.
+func (k *secretKey) matches(canon []byte, mac *[sha256.Size]byte) bool {
+	h := k.pool.Get().(hash.Hash)
+	h.Reset()
+	h.Write(canon)
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	k.pool.Put(h)
+	return subtle.ConstantTimeCompare(sum[:], mac[:]) == 1
+}
+
+// secretSet is an immutable list of accepted secrets. Rotation replaces the
+// whole set atomically, so a verification in flight sees either the old set or
+// the new one, never a half-edited list.
+type secretSet struct {
+	keys []*secretKey
+}
+
+// indexOf returns the position of secret in the set, or -1. The comparison is
+// constant-time in the secret's content.
+func (s *secretSet) indexOf(secret string) int {
+	found := -1
+	for i, k := range s.keys {
+		if subtle.ConstantTimeCompare(k.key, []byte(secret)) == 1 {
+			found = i
+		}
+	}
+	return found
+}
+
+// matches reports whether any secret in the set produced mac. Every secret is
+// tried, so the time taken does not say which one matched.
+func (s *secretSet) matches(canon []byte, mac *[sha256.Size]byte) bool {
+	ok := false
+	for _, k := range s.keys {
+		if k.matches(canon, mac) {
+			ok = true
+		}
+	}
+	return ok
+}

@@ -1,0 +1,334 @@
+package webhook
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of a Verifier.
+const (
+	DefaultTolerance   = 5 * time.Minute
+	DefaultMaxBodySize = 1 << 20 // 1 MiB
+)
+
+// maxHeaderLen bounds the signed header values. Real ids and nonces are a few
+// dozen bytes; the bound keeps hostile headers from costing anything.
+const maxHeaderLen = 256
+
+// Verifier checks webhook deliveries. It is safe for concurrent use, including
+// while secrets are added and removed.
+type Verifier struct {
+	secrets   atomic.Pointer[secretSet]
+	rotate    sync.Mutex // serialises AddSecret and RemoveSecret
+	tolerance time.Duration
+	maxBody   int64
+	now       func() time.Time
+}
+
+// Option configures a Verifier.
+type Option func(*verifierConfig) error
+
+type verifierConfig struct {
+	secrets   []string
+	tolerance time.Duration
+	maxBody   int64
+	now       func() time.Time
+}
+
+// WithTolerance sets the freshness window: a delivery whose timestamp is more
+// than d away from now, in either direction, is rejected with ErrStale. The
+// default is 5 minutes; 0 turns the check off.
+func WithTolerance(d time.Duration) Option {
+	return func(c *verifierConfig) error {
+		if d < 0 {
+			return fmt.Errorf("webhook: negative tolerance %v", d)
+		}
+		c.tolerance = d
+		return nil
+	}
+}
+
+// WithSecrets adds secrets accepted besides the first one, for rotation: a
+// delivery signed with any of them verifies.
+func WithSecrets(more ...string) Option {
+	return func(c *verifierConfig) error {
+		c.secrets = append(c.secrets, more...)
+		return nil
+	}
+}
+
+// WithMaxBodySize sets the largest body accepted, in bytes (default 1 MiB).
+// Handler reads at most this many bytes.
+func WithMaxBodySize(n int64) Option {
+	return func(c *verifierConfig) error {
+		if n <= 0 {
+			return fmt.Errorf("webhook: body size limit must be positive, got %d", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithClock sets the clock of the freshness check (default time.Now), for
+// tests and replays.
+func WithClock(now func() time.Time) Option {
+	return func(c *verifierConfig) error {
+		if now == nil {
+			return fmt.Errorf("webhook: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// NewVerifier returns a Verifier that accepts deliveries signed with secret or
+// with any secret given through WithSecrets. Empty secrets are ignored;
+// at least one non-empty secret is required (ErrNoSecret).
+func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
+	c := verifierConfig{
+		secrets:   []string{secret},
+		tolerance: DefaultTolerance,
+		maxBody:   DefaultMaxBodySize,
+		now:       time.Now,
+	}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	set := &secretSet{}
+	for _, s := range c.secrets {
+		if s != "" && set.indexOf(s) < 0 {
+			set.keys = append(set.keys, newSecretKey(s))
+		}
+	}
+	if len(set.keys) == 0 {
+		return nil, ErrNoSecret
+	}
+	v := &Verifier{tolerance: c.tolerance, maxBody: c.maxBody, now: c.now}
+	v.secrets.Store(set)
+	return v, nil
+}
+
+// AddSecret starts accepting deliveries signed with secret, for example the
+// new secret returned by rotate-secret. Adding a secret already present is a
+// no-op.
+func (v *Verifier) AddSecret(secret string) error {
+	if secret == "" {
+		return ErrNoSecret
+	}
+	v.rotate.Lock()
+	defer v.rotate.Unlock()
+	old := v.secrets.Load()
+	if old.indexOf(secret) >= 0 {
+		return nil
+	}
+	keys := make([]*secretKey, 0, len(old.keys)+1)
+	keys = append(keys, old.keys...)
+	v.secrets.Store(&secretSet{keys: append(keys, newSecretKey(secret))})
+	return nil
+}
+
+// RemoveSecret stops accepting secret, for example the old secret once the
+// new one is in use everywhere. It reports whether the secret was present and
+// refuses to remove the last one (ErrLastSecret).
+func (v *Verifier) RemoveSecret(secret string) (bool, error) {
+	v.rotate.Lock()
+	defer v.rotate.Unlock()
+	old := v.secrets.Load()
+	i := old.indexOf(secret)
+	if i < 0 {
+		return false, nil
+	}
+	if len(old.keys) == 1 {
+		return false, ErrLastSecret
+	}
+	keys := make([]*secretKey, 0, len(old.keys)-1)
+	keys = append(keys, old.keys[:i]...)
+	v.secrets.Store(&secretSet{keys: append(keys, old.keys[i+1:]...)})
+	return true, nil
+}
+
+// SecretCount returns how many secrets are accepted.
+func (v *Verifier) SecretCount() int { return len(v.secrets.Load().keys) }
+
+// MaxBodySize returns the largest body accepted, in bytes.
+func (v *Verifier) MaxBodySize() int64 { return v.maxBody }
+
+// String describes the verifier without revealing any secret.
+func (v *Verifier) String() string {
+	return fmt.Sprintf("webhook.Verifier{secrets: %d, tolerance: %v, maxBody: %d}", v.SecretCount(), v.tolerance, v.maxBody)
+}
+
+// GoString is String: %#v must not print the secrets either.
+func (v *Verifier) GoString() string { return v.String() }
+
+// Format prints String for every verb, so no fmt verb reaches the fields.
+func (v *Verifier) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.String()) }
+
+// Verify checks a delivery against its raw body and headers and returns the
+// event it carries. It checks, in this order: the five X-Webhook-* headers are
+// present and well formed, the body is within the size limit, the signature
+// was made with one of the configured secrets (compared in constant time; the
+// "sha256=" prefix is optional, any other prefix is rejected), the timestamp
+// is within the freshness window, and the body is a JSON object.
+//
+// Failures are *VerifyError values matching ErrMissingHeader,
+// ErrMalformedHeader, ErrMalformedTimestamp, ErrBodyTooLarge,
+// ErrBadSignature, ErrStale or ErrNotJSON.
+//
+// The returned Event's Body and Data share memory with body: do not modify
+// body while the event is in use.
+func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
+	eventID, err := signedHeader(h, HeaderEventID)
+	if err != nil {
+		return nil, err
+	}
+	eventType, err := signedHeader(h, HeaderEventType)
+	if err != nil {
+		return nil, err
+	}
+	timestamp, err := signedHeader(h, HeaderTimestamp)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := signedHeader(h, HeaderNonce)
+	if err != nil {
+		return nil, err
+	}
+	signature, err := signedHeader(h, HeaderSignature)
+	if err != nil {
+		return nil, err
+	}
+	unix, ok := parseUnixSeconds(timestamp)
+	if !ok {
+		return nil, &VerifyError{Check: CheckTimestamp, Header: HeaderTimestamp, Detail: "want Unix seconds", Err: ErrMalformedTimestamp}
+	}
+	if int64(len(body)) > v.maxBody {
+		return nil, &VerifyError{Check: CheckBodySize, Detail: fmt.Sprintf("%d bytes, limit %d", len(body), v.maxBody), Err: ErrBodyTooLarge}
+	}
+	var mac [sha256.Size]byte
+	if detail := parseSignature(signature, &mac); detail != "" {
+		return nil, &VerifyError{Check: CheckSignature, Header: HeaderSignature, Detail: detail, Err: ErrBadSignature}
+	}
+	sum := sha256.Sum256(body)
+	var buf [4*maxHeaderLen + 2*sha256.Size + 16]byte
+	canon := appendCanonical(buf[:0], eventID, eventType, timestamp, nonce, &sum)
+	if !v.secrets.Load().matches(canon, &mac) {
+		return nil, &VerifyError{Check: CheckSignature, Header: HeaderSignature, Detail: "no configured secret made this signature", Err: ErrBadSignature}
+	}
+	sent := time.Unix(unix, 0)
+	if v.tolerance > 0 {
+		skew := v.now().Sub(sent)
+		if skew > v.tolerance || skew < -v.tolerance {
+			return nil, &VerifyError{Check: CheckFreshness, Header: HeaderTimestamp,
+				Detail: fmt.Sprintf("timestamp is %v away from now, tolerance %v", skew.Round(time.Second), v.tolerance), Err: ErrStale}
+		}
+	}
+	env, err := scanEnvelope(body)
+	if err != nil {
+		return nil, &VerifyError{Check: CheckJSON, Detail: err.Error(), Err: ErrNotJSON}
+	}
+	return &Event{
+		ID:            eventID,
+		Type:          eventType,
+		CreatedAt:     parseCreatedAt(env.createdAt),
+		Data:          env.data,
+		SentAt:        sent,
+		Nonce:         nonce,
+		RequestID:     cleanInfoHeader(h.Get(HeaderRequestID)),
+		CorrelationID: cleanInfoHeader(h.Get(HeaderCorrelationID)),
+		Body:          body,
+	}, nil
+}
+
+// signedHeader returns a required header, rejecting values that are empty,
+// too long, or hold bytes outside visible ASCII (a newline would let a value
+// impersonate several canonical lines).
+func signedHeader(h http.Header, name string) (string, error) {
+	s := strings.TrimSpace(h.Get(name))
+	if s == "" {
+		return "", &VerifyError{Check: CheckHeader, Header: name, Err: ErrMissingHeader}
+	}
+	if len(s) > maxHeaderLen {
+		return "", &VerifyError{Check: CheckHeader, Header: name, Detail: fmt.Sprintf("longer than %d bytes", maxHeaderLen), Err: ErrMalformedHeader}
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e {
+			return "", &VerifyError{Check: CheckHeader, Header: name, Detail: "holds a space, control or non-ASCII byte", Err: ErrMalformedHeader}
+		}
+	}
+	return s, nil
+}
+
+// parseUnixSeconds accepts 1 to 12 decimal digits, nothing else: no sign, no
+// fraction, no milliseconds disguised as seconds.
+func parseUnixSeconds(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 12 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// parseSignature decodes "sha256=<64 hex>" or "<64 hex>" into mac. It returns
+// a reason on failure, "" on success.
+func parseSignature(s string, mac *[sha256.Size]byte) string {
+	if i := strings.IndexByte(s, '='); i >= 0 {
+		if s[:i+1] != SignaturePrefix {
+			return "unsupported scheme, want sha256="
+		}
+		s = s[i+1:]
+	}
+	if len(s) != 2*sha256.Size {
+		return "want 64 hex digits"
+	}
+	for i := range mac {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return "want 64 hex digits"
+		}
+		mac[i] = hi<<4 | lo
+	}
+	return ""
+}
+
+// fromHex decodes one hex digit of either case. It works on the string in
+// place: converting the header to []byte would allocate on every delivery.
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// cleanInfoHeader keeps an unsigned informational header only when it is
+// short and printable, so it can be logged as is.
+func cleanInfoHeader(s string) string {
+	if len(s) > maxHeaderLen {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return ""
+		}
+	}
+	return s
+}
