@@ -225,7 +225,9 @@ func TestEveryOperationMatchesOpenAPI(t *testing.T) {
 
 	// Cancel both ways, then delete the endpoint.
 	var second struct {
-		Order struct{ PublicID string `json:"public_id"` } `json:"order"`
+		Order struct {
+			PublicID string `json:"public_id"`
+		} `json:"order"`
 	}
 	call(http.MethodPost, "/private/exchange/orders", map[string]any{"route_id": 2, "amount": "0.5",
 		"outcome_account": "TXwallet"}, key(), 201).result(t, &second)

@@ -20,7 +20,7 @@ type job struct {
 }
 
 // dispatchLoop sends due deliveries until Close. Each attempt runs in its own
-// goroutine, so a slow receiver delays no one else.
+// goroutine, so a slow receiver delays no other receiver.
 func (s *Server) dispatchLoop() {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -61,8 +61,16 @@ func (s *Server) dispatchLoop() {
 func (s *Server) dueJobs(now time.Time) ([]job, time.Time) {
 	var jobs []job
 	var next time.Time
+	// One attempt in flight per endpoint, oldest first: events reach a
+	// healthy receiver in the order they happened.
+	busy := map[*endpoint]bool{}
 	for _, d := range s.deliveries {
-		if d.status != "queued" {
+		if d.status == "sending" {
+			busy[d.ep] = true
+		}
+	}
+	for _, d := range s.deliveries {
+		if d.status != "queued" || busy[d.ep] {
 			continue
 		}
 		if d.due.After(now) {
@@ -77,6 +85,7 @@ func (s *Server) dueJobs(now time.Time) ([]job, time.Time) {
 			continue
 		}
 		d.status = "sending"
+		busy[d.ep] = true
 		d.attempt++
 		stamp := strconv.FormatInt(s.now().Unix(), 10)
 		nonce := "wh_" + randomHex(12)
