@@ -75,8 +75,9 @@ type callState struct {
 	offset   time.Duration  // clock offset the last attempt was signed with
 	payload  signer.Payload // what the last attempt signed
 	signed   bool
-	unknown  bool  // a write attempt reached the wire and got no answer
-	fatal    error // an error that must not be retried (credentials source)
+	unknown  bool        // a write attempt reached the wire and got no answer
+	fatal    error       // an error that must not be retried (credentials source)
+	used     Credentials // what the last attempt sent, to scrub echoes from errors
 
 	uploadOpened atomic.Bool
 	wait         time.Duration // the wait the last CheckRetry decided
@@ -250,24 +251,31 @@ func (c *Client) endpoint(cl *call) string {
 // setHeaders sets the headers shared by every attempt; the transport adds
 // the per-attempt ones.
 func (st *callState) setHeaders(h http.Header) {
+	// One backing array for all values: a header costs no allocation of
+	// its own.
+	vals := make([]string, 0, 6)
+	set := func(k, v string) {
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	accept := "application/json"
 	if st.cl.raw != "" {
 		accept = st.cl.raw
 	}
-	h["Accept"] = []string{accept}
-	h["User-Agent"] = []string{st.c.userAgent}
+	set("Accept", accept)
+	set("User-Agent", st.c.userAgent)
 	switch {
 	case st.cl.upload != nil:
-		h["Content-Type"] = []string{st.cl.upload.contentType}
-		h[signer.HeaderFileSHA256] = []string{st.cl.upload.fileSHA256}
+		set("Content-Type", st.cl.upload.contentType)
+		set(signer.HeaderFileSHA256, st.cl.upload.fileSHA256)
 	case st.body != nil:
-		h["Content-Type"] = []string{"application/json"}
+		set("Content-Type", "application/json")
 	}
 	if st.idemKey != "" {
-		h["Idempotency-Key"] = []string{st.idemKey}
+		set("Idempotency-Key", st.idemKey)
 	}
 	if st.cfg.correlationID != "" {
-		h["X-Correlation-Id"] = []string{st.cfg.correlationID}
+		set("X-Correlation-Id", st.cfg.correlationID)
 	}
 }
 

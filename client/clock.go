@@ -17,6 +17,14 @@ const skewThreshold = 2 * time.Second
 type skewClock struct {
 	now    func() time.Time
 	offset atomic.Int64 // server minus local, nanoseconds
+	date   atomic.Pointer[parsedDate]
+}
+
+// parsedDate caches the last Date header: most answers within a second
+// carry the same one.
+type parsedDate struct {
+	raw string
+	t   time.Time
 }
 
 // serverNow is the current time on the server's clock, as far as known.
@@ -48,14 +56,18 @@ func (k *skewClock) learn(server time.Time) bool {
 
 // learnDate learns from a response's Date header.
 func (k *skewClock) learnDate(h http.Header) bool {
-	v := h.Get("Date")
-	if v == "" {
+	vs := h["Date"]
+	if len(vs) == 0 || vs[0] == "" {
 		return false
 	}
-	t, err := http.ParseTime(v)
+	if d := k.date.Load(); d != nil && d.raw == vs[0] {
+		return k.learn(d.t)
+	}
+	t, err := http.ParseTime(vs[0])
 	if err != nil {
 		return false
 	}
+	k.date.Store(&parsedDate{raw: vs[0], t: t})
 	return k.learn(t)
 }
 

@@ -172,7 +172,7 @@ func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, Resp
 	if e.Code == "invalid_signature" && st.signed {
 		e.Canonical = st.payload.Canonical()
 	}
-	e.Message = st.c.scrub(context.Background(), e.Message)
+	e.Message = st.scrub(e.Message)
 	return e, env.Meta
 }
 
@@ -226,7 +226,7 @@ func (st *callState) responseError(ctx context.Context, resp *http.Response, dat
 	e := &ResponseError{
 		StatusCode:  resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),
-		Snippet:     st.c.snippet(ctx, data),
+		Snippet:     st.snippet(data),
 		RequestID:   resp.Header.Get("X-Request-Id"),
 		Attempts:    st.attempts,
 		Method:      st.cl.method,

@@ -141,3 +141,11 @@ func signerVerify(secret string, a attempt) bool {
 		Timestamp: a.Header.Get(signer.HeaderTimestamp), Nonce: a.Header.Get(signer.HeaderNonce)}
 	return signer.NewHMAC(secret).Verify(p, a.Header.Get(signer.HeaderSignature))
 }
+
+// timeIn is now plus d hours, or the zero time for d == 0.
+func timeIn(d int) time.Time {
+	if d == 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(time.Duration(d) * time.Hour)
+}

@@ -26,13 +26,15 @@ type Quota struct {
 	MonthlyRemaining int
 }
 
-// headerInt reads an integer header; -1 when absent or not a number.
+// headerInt reads an integer header; -1 when absent or not a number. name
+// must be in canonical form (http.CanonicalHeaderKey), which spares the
+// lookup an allocation per response.
 func headerInt(h http.Header, name string) int {
-	v := h.Get(name)
-	if v == "" {
+	vs := h[name]
+	if len(vs) == 0 {
 		return -1
 	}
-	n, err := strconv.Atoi(v)
+	n, err := strconv.Atoi(vs[0])
 	if err != nil {
 		return -1
 	}
@@ -41,8 +43,8 @@ func headerInt(h http.Header, name string) int {
 
 // parseRateLimit reads the X-RateLimit-* headers; ok is false without any.
 func parseRateLimit(h http.Header) (rl RateLimit, ok bool) {
-	rl = RateLimit{Limit: headerInt(h, "X-RateLimit-Limit"), Remaining: headerInt(h, "X-RateLimit-Remaining")}
-	if r := headerInt(h, "X-RateLimit-Reset"); r >= 0 {
+	rl = RateLimit{Limit: headerInt(h, "X-Ratelimit-Limit"), Remaining: headerInt(h, "X-Ratelimit-Remaining")}
+	if r := headerInt(h, "X-Ratelimit-Reset"); r >= 0 {
 		rl.Reset = time.Unix(int64(r), 0)
 	}
 	return rl, rl.Limit >= 0 || rl.Remaining >= 0 || !rl.Reset.IsZero()

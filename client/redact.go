@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"strings"
 	"unicode/utf8"
 )
@@ -12,7 +11,7 @@ const snippetMax = 256
 // snippet returns the start of body for an error message: at most
 // snippetMax bytes of valid UTF-8, control characters replaced, and the
 // client's current token and secret removed in case a proxy echoed them.
-func (c *Client) snippet(ctx context.Context, body []byte) string {
+func (st *callState) snippet(body []byte) string {
 	if len(body) > snippetMax {
 		body = body[:snippetMax]
 	}
@@ -31,17 +30,17 @@ func (c *Client) snippet(ctx context.Context, body []byte) string {
 			b.WriteRune(r)
 		}
 	}
-	return c.scrub(ctx, strings.TrimSpace(b.String()))
+	return st.scrub(strings.TrimSpace(b.String()))
 }
 
-// scrub removes the static credentials from s. (Values of a
-// CredentialsSource are not fetched just for this.)
-func (c *Client) scrub(_ context.Context, s string) string {
-	k := c.keys.Load()
-	if k == nil || k.static == nil {
-		return s
+// scrub removes from s the credentials the call sent and the client's
+// current static ones.
+func (st *callState) scrub(s string) string {
+	secrets := []string{st.used.Token, st.used.HMACSecret}
+	if k := st.c.keys.Load(); k != nil && k.static != nil {
+		secrets = append(secrets, k.static.Token, k.static.HMACSecret)
 	}
-	for _, secret := range []string{k.static.Token, k.static.HMACSecret} {
+	for _, secret := range secrets {
 		if len(secret) >= 4 {
 			s = strings.ReplaceAll(s, secret, redacted)
 		}

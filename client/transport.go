@@ -43,7 +43,15 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		closeBody(req)
 		return nil, err
 	}
-	r := req.Clone(ctx)
+	// A shallow copy with its own header map: the caller's request is not
+	// modified, and an earlier attempt still being written is not raced.
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+4)
+	for k, v := range req.Header {
+		r.Header[k] = v
+	}
+	vals := make([]string, 4)
 	st.attempts++
 	if !st.cl.public {
 		cr, mac, err := st.credentials(ctx)
@@ -52,8 +60,10 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			st.fatal = err
 			return nil, err
 		}
+		st.used = cr
 		if cr.Token != "" {
-			r.Header["Authorization"] = []string{"Bearer " + cr.Token}
+			vals[0] = "Bearer " + cr.Token
+			r.Header["Authorization"] = vals[0:1:1]
 		}
 		if mac != nil {
 			st.offset = c.clock.Offset()
@@ -66,9 +76,10 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 				Timestamp:  ts,
 				Nonce:      uuid.NewString(),
 			}
-			r.Header[signer.HeaderTimestamp] = []string{p.Timestamp}
-			r.Header[signer.HeaderNonce] = []string{p.Nonce}
-			r.Header[signer.HeaderSignature] = []string{mac.Sign(p)}
+			vals[1], vals[2], vals[3] = p.Timestamp, p.Nonce, mac.Sign(p)
+			r.Header[signer.HeaderTimestamp] = vals[1:2:2]
+			r.Header[signer.HeaderNonce] = vals[2:3:3]
+			r.Header[signer.HeaderSignature] = vals[3:4:4]
 			st.payload, st.signed = p, true
 		}
 	}
