@@ -179,7 +179,7 @@ func (c *Client) UploadFile(ctx context.Context, intent, name string, src Upload
 	if src.open == nil {
 		return nil, errors.New("client: UploadFile: empty UploadSource")
 	}
-	up, err := newUploadBody(name, src)
+	up, err := newUploadBody(ctx, name, src)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (c *Client) UploadFile(ctx context.Context, intent, name string, src Upload
 
 // newUploadBody hashes the file (unless the caller gave the hash) and
 // prepares a body that streams it as multipart/form-data.
-func newUploadBody(name string, src UploadSource) (*uploadBody, error) {
+func newUploadBody(ctx context.Context, name string, src UploadSource) (*uploadBody, error) {
 	size := int64(-1)
 	if src.size != nil {
 		n, err := src.size()
@@ -204,7 +204,7 @@ func newUploadBody(name string, src UploadSource) (*uploadBody, error) {
 		if err != nil {
 			return nil, fmt.Errorf("client: upload %q: %w", name, err)
 		}
-		cr := &countingReader{r: f}
+		cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
 		sum, err = signer.FileSHA256(cr)
 		f.Close()
 		if err != nil {

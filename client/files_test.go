@@ -67,7 +67,7 @@ func TestUploadBodyFromEverySource(t *testing.T) {
 		}, int64(len(content))),
 	}
 	for name, src := range sources {
-		up, err := newUploadBody("scan.jpg", src)
+		up, err := newUploadBody(context.Background(), "scan.jpg", src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -100,7 +100,7 @@ func TestUploadBodyFromEverySource(t *testing.T) {
 
 func TestUploadStreamIsOneShot(t *testing.T) {
 	content := []byte("one pass only")
-	up, err := newUploadBody("a.txt", UploadStream(bytes.NewReader(content), sha(content), int64(len(content))))
+	up, err := newUploadBody(context.Background(), "a.txt", UploadStream(bytes.NewReader(content), sha(content), int64(len(content))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestUploadStreamIsOneShot(t *testing.T) {
 }
 
 func TestUploadStreamWithWrongHashAborts(t *testing.T) {
-	up, err := newUploadBody("a.txt", UploadStream(strings.NewReader("actual bytes"), sha([]byte("other bytes")), -1))
+	up, err := newUploadBody(context.Background(), "a.txt", UploadStream(strings.NewReader("actual bytes"), sha([]byte("other bytes")), -1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestUploadStreamWithWrongHashAborts(t *testing.T) {
 func TestUploadFileChangedAfterHashingAborts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f.bin")
 	os.WriteFile(path, []byte("first version"), 0o600)
-	up, err := newUploadBody("f.bin", UploadPath(path))
+	up, err := newUploadBody(context.Background(), "f.bin", UploadPath(path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestUploadFileChangedAfterHashingAborts(t *testing.T) {
 
 func TestUploadBodyStopsWhenReaderCloses(t *testing.T) {
 	big := UploadReaderAt(zeroReaderAt{}, 64<<20)
-	up, err := newUploadBody("z", big)
+	up, err := newUploadBody(context.Background(), "z", big)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +389,7 @@ func benchmarkBody(b *testing.B, framed bool) {
 			io.Copy(io.MultiWriter(h, io.Discard), io.NewSectionReader(zeroReaderAt{}, 0, size))
 			continue
 		}
-		up, err := newUploadBody("z.bin", src)
+		up, err := newUploadBody(context.Background(), "z.bin", src)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -401,3 +401,12 @@ func benchmarkBody(b *testing.B, framed bool) {
 
 func BenchmarkUploadBodyBaseline(b *testing.B) { benchmarkBody(b, false) }
 func BenchmarkUploadBody(b *testing.B)         { benchmarkBody(b, true) }
+
+func TestUploadHashingPassStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := newUploadBody(ctx, "z", UploadReaderAt(zeroReaderAt{}, 1<<30))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}

@@ -88,8 +88,9 @@ func (s *OrderStatus) decode(b []byte, depth int) error {
 			return err
 		}
 	}
-	if id, ok := flexInt(v.ID); ok {
-		s.ID = id
+	nested := len(v.Status) > 0 && string(v.Status) != "null"
+	if id, ok := flexInt(v.ID); ok && !nested {
+		s.ID = id // beside a nested status, "id" is the order's, not the status's
 	}
 	if v.Key != "" {
 		s.Key = v.Key

@@ -21,6 +21,7 @@ func TestOrderStatusDecodesEveryShape(t *testing.T) {
 			OrderStatus{Key: "new", Name: "New", TrackingID: "TR-3"}},
 		{"string id", `{"id":"7","key":"x"}`, OrderStatus{ID: 7, Key: "x"}},
 		{"null", `null`, OrderStatus{}},
+		{"whole order", `{"id":42,"public_id":"P","status":{"id":3,"key":"paid","name":"Paid"}}`, OrderStatus{ID: 3, Key: "paid", Name: "Paid"}},
 	}
 	for _, tc := range cases {
 		var got OrderStatus
