@@ -81,6 +81,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, out any) (
 		}
 		derr := json.Unmarshal(data, &env)
 		if derr == nil && env.State != nil && *env.State == 0 {
+			r.Message = env.Message
 			st.applyMeta(r, &env.Meta)
 			return r, nil
 		}
@@ -103,6 +104,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, out any) (
 		return r, st.responseError(ctx, resp, data, derr)
 	}
 	if ae, meta := st.apiError(resp, data); ae != nil {
+		r.Message = ae.Message
 		st.applyMeta(r, &meta)
 		return r, ae
 	}

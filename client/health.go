@@ -25,12 +25,9 @@ func (c *Client) Ping(ctx context.Context, opts ...CallOption) (*Pong, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pong{Result: res, RequestID: r.RequestID}
+	p := &Pong{Message: r.Message, Result: res, RequestID: r.RequestID}
 	if t, err := time.Parse(time.RFC3339Nano, r.Meta.Timestamp); err == nil {
 		p.ServerTime = t
-	}
-	if r.Meta.Timestamp == "" {
-		p.ServerTime = time.Time{}
 	}
 	return p, nil
 }

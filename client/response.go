@@ -8,6 +8,7 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Meta       ResponseMeta
+	Message    string // the envelope's message ("OK", or the error's text)
 
 	RequestID     string // meta.request_id, else X-Request-Id
 	CorrelationID string // meta.correlation_id, else X-Correlation-Id
