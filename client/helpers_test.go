@@ -34,7 +34,7 @@ func (s *apiServer) requests() []recorded {
 
 // newAPI starts a server whose handler h answers below /api/v3 and returns
 // a client for it with a token.
-func newAPI(t *testing.T, h http.HandlerFunc) (*apiServer, *Client) {
+func newAPI(t *testing.T, h http.HandlerFunc, opts ...Option) (*apiServer, *Client) {
 	t.Helper()
 	s := &apiServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +45,7 @@ func newAPI(t *testing.T, h http.HandlerFunc) (*apiServer, *Client) {
 		h(w, r)
 	}))
 	t.Cleanup(s.Close)
-	c, err := New(s.URL+"/api/v3", WithToken("test-token"))
+	c, err := New(s.URL+"/api/v3", append([]Option{WithToken("test-token")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,11 +65,12 @@ func (c *Client) WaitForOrder(ctx context.Context, order string, o WaitOptions) 
 		default:
 			var ae *APIError
 			if errors.As(err, &ae) {
+				if ae.RetryAfter > wait {
+					wait = ae.RetryAfter // the server said when (429, 503); never earlier
+				}
 				switch {
 				case ae.StatusCode == http.StatusTooManyRequests:
-					if ae.RetryAfter > wait {
-						wait = ae.RetryAfter // the server said when; never earlier
-					}
+					// Rate limited: not a failure, just a longer wait.
 				case ae.StatusCode < 500:
 					return nil, err // 401, 403, 404 ...: polling again cannot help
 				default:

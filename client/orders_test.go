@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -128,7 +129,8 @@ func TestWaitForOrderStopsOnClientErrors(t *testing.T) {
 
 func TestWaitForOrderGivesUpAfterMaxErrors(t *testing.T) {
 	var n atomic.Int32
-	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); errorEnvelope(w, 500, "server_error", "") })
+	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); errorEnvelope(w, 500, "server_error", "") },
+		WithRetry(RetryPolicy{MaxAttempts: 1}))
 	_, err := c.WaitForOrder(context.Background(), "T", WaitOptions{Interval: time.Millisecond, MaxErrors: 3})
 	if err == nil || n.Load() < 3 {
 		t.Fatalf("err = %v after %d polls", err, n.Load())
@@ -156,5 +158,31 @@ func TestJitterStaysInRange(t *testing.T) {
 		if d := jitter(100 * time.Millisecond); d < 50*time.Millisecond || d >= 100*time.Millisecond {
 			t.Fatalf("jitter = %v", d)
 		}
+	}
+}
+
+func TestWaitForOrderWaitsOutRetryAfter(t *testing.T) {
+	var n atomic.Int32
+	var times [2]time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := n.Add(1)
+		if i <= 2 {
+			times[i-1] = time.Now()
+		}
+		if i == 1 {
+			errorEnvelope(w, 429, "rate_limit_exceeded", "1")
+			return
+		}
+		envelope(w, 200, rawJSON(`{"order":{"status":"completed","is_final":true}}`), nil)
+	}))
+	defer srv.Close()
+	// One attempt per call: the 429 reaches WaitForOrder with RetryAfter set.
+	c, _ := New(srv.URL+"/api/v3", WithToken("t"), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	st, err := c.WaitForOrder(context.Background(), "T", WaitOptions{Interval: time.Millisecond})
+	if err != nil || !st.IsFinal {
+		t.Fatalf("status %+v, err %v", st, err)
+	}
+	if gap := times[1].Sub(times[0]); gap < 900*time.Millisecond {
+		t.Fatalf("polled again after %v, Retry-After said 1s", gap)
 	}
 }
