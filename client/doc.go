@@ -1,5 +1,66 @@
 // Package client is a typed client for the iEXExchanger API v3.
 //
+// # Configuration
+//
+// New takes the API root (https://exchanger.example/api/v3) and options:
+// WithToken and WithHMACSecret (or FromEnv, or WithCredentialsSource),
+// WithHTTPClient, WithRetry, WithRetryBudget, WithLogger, WithUserAgent,
+// WithTimeout (default 30s per call, retries included, when the context has
+// no deadline), WithMaxResponseBytes (default 16 MiB) and WithInsecureHTTP
+// (plain http:// is refused for hosts that are not loopback). NewFromEnv
+// reads IEX_API_BASE_URL, IEX_API_TOKEN and IEX_API_HMAC_SECRET. A client
+// without a token calls the public endpoints and refuses private ones
+// locally with ErrNoToken.
+//
+// # One call
+//
+// A call marshals and hashes its body once, settles its Idempotency-Key
+// (the caller's, or a generated one for writes that take it) and runs the
+// go-retryablehttp loop. Under that loop a signing transport gives every
+// attempt the current credentials, a fresh X-Api-Nonce, an X-Api-Timestamp
+// corrected by the clock offset learned from the server's Date header, and
+// its own signature; the key stays the same on every attempt. Redirects are
+// never followed. Per-call options: WithIdempotencyKey, WithCorrelationID,
+// WithResponse (request and correlation ids, Idempotency-Replayed, the key
+// used, rate-limit and quota values, attempts).
+//
+// # Retries
+//
+// Network errors, 429 and 5xx (not 501) are retried only when repeating is
+// safe: GET and HEAD, side-effect-free POSTs (quotes, preflight) and writes
+// that carry an Idempotency-Key. 400, 401, 403, 404, 409 and 422 are never
+// retried, except signature_replay (once, with a new nonce) and
+// invalid_signature right after the clock offset was corrected (once). 429
+// waits for Retry-After (seconds or HTTP-date); a wait longer than
+// RetryPolicy.MaxRetryAfter or past the context deadline returns at once
+// with APIError.RetryAfter set. Other waits back off exponentially with full
+// jitter. A per-client token bucket (WithRetryBudget) caps retries when the
+// server is down. When the last rate-limit answer said the window is spent,
+// calls wait for its reset before sending.
+//
+// # Credentials and rotation
+//
+// SetCredentials and SetCredentialsSource swap the key atomically while
+// calls are in flight. RotateCredentials first runs the vendor's rotation
+// check with the new key (GET /private/health/client, optionally a sandbox
+// order simulation) and switches only if it passes. ClientHealth records the
+// key's name, scopes, hmac_required and expires_at (KeyInfo) and logs a
+// warning when the key expires within WithKeyExpiryWarning.
+//
+// # Errors
+//
+// A failed call returns one of: *APIError (the server answered with an
+// error envelope; errors.Is matches ErrRateLimited, ErrValidation,
+// ErrScopeDenied and the other code sentinels; Details holds field errors;
+// Scope names the scope the operation needs; Canonical the string signed
+// for invalid_signature), *ResponseError (an answer that is not an
+// envelope: proxy HTML, empty or truncated body, redirect, oversized body;
+// it carries the status and a bounded snippet) or *RequestError (no answer:
+// transport error or the context's error, which errors.Is sees through). A
+// write that may have reached the server without an answer matches
+// ErrOutcomeUnknown: repeat it with the same Idempotency-Key. Tokens and
+// secrets never appear in errors, logs or formatted values.
+//
 // # Method names
 //
 // Every operation of openapi.yaml has one method, named by one pattern:
