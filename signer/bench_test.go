@@ -57,7 +57,15 @@ func benchmarkFloor(b *testing.B, p Payload) {
 	}
 }
 
-func BenchmarkSignGET(b *testing.B)   { benchmarkSign(b, benchGET) }
+func BenchmarkSignGET(b *testing.B) { benchmarkSign(b, benchGET) }
+
+// BenchmarkSignGETUnsorted sends the same filters in the other order, so
+// the canonical query must reorder them.
+func BenchmarkSignGETUnsorted(b *testing.B) {
+	p := benchGET
+	p.RawQuery = "filter[to_currency_id]=2&filter[from_currency_id]=1"
+	benchmarkSign(b, p)
+}
 func BenchmarkFloorGET(b *testing.B)  { benchmarkFloor(b, benchGET) }
 func BenchmarkSignPOST(b *testing.B)  { benchmarkSign(b, benchPOST) }
 func BenchmarkFloorPOST(b *testing.B) { benchmarkFloor(b, benchPOST) }

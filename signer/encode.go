@@ -7,16 +7,38 @@ package signer
 
 const upperHex = "0123456789ABCDEF"
 
+// unreservedTable has a '1' at the index of every byte RFC 3986 leaves
+// unescaped: - . 0-9 A-Z _ a-z ~. A constant string is an immutable lookup
+// table, the fastest test in the byte loops of the fast path.
+const unreservedTable = "" +
+	"0000000000000000" + // 0x00
+	"0000000000000000" + // 0x10
+	"0000000000000110" + // 0x20: - .
+	"1111111111000000" + // 0x30: 0-9
+	"0111111111111111" + // 0x40: A-O
+	"1111111111100001" + // 0x50: P-Z _
+	"0111111111111111" + // 0x60: a-o
+	"1111111111100010" + // 0x70: p-z ~
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" + // 0x80-0xBF
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" // 0xC0-0xFF
+
 // isUnreserved reports whether RFC 3986 leaves c unescaped.
-func isUnreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+func isUnreserved(c byte) bool { return unreservedTable[c] == '1' }
 
 // appendEscaped appends the RFC 3986 encoding of s to dst.
 func appendEscaped(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for len(s) > 0 {
+		// Copy the run that needs no escaping in one go.
+		i := 0
+		for i < len(s) && isUnreserved(s[i]) {
+			i++
+		}
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			break
+		}
 		dst = appendEscapedByte(dst, s[i])
+		s = s[i+1:]
 	}
 	return dst
 }
@@ -87,6 +109,15 @@ func appendDecoded(dst []byte, s string) []byte {
 // without building the decoded string first.
 func appendRecoded(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
+		// Unreserved bytes decode and encode to themselves: copy the run.
+		j := i
+		for j < len(s) && isUnreserved(s[j]) {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c, n := decodedByte(s, i)
 		dst = appendEscapedByte(dst, c)
 		i += n

@@ -24,85 +24,102 @@ import (
 
 const maxFastPairs = 16
 
-// fastPair is one pair: name and value as sent, and where its encoded form
-// sits in the output buffer.
-type fastPair struct {
-	name, value string
-	start, end  int
+// fastSpan locates one encoded pair in the output buffer: the name is
+// [start, nameEnd), the whole "name=value" is [start, end).
+type fastSpan struct {
+	start, nameEnd, end int
 }
 
 // appendCanonicalQueryFast appends the canonical form of rawQuery to dst and
-// reports true, or leaves dst alone and reports false when rawQuery needs the
+// reports true, or returns dst unchanged and false when rawQuery needs the
 // general path.
 func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
-	var pairs [maxFastPairs]fastPair
+	mark := len(dst)
+	var spans [maxFastPairs]fastSpan
 	n := 0
+	// Encode every pair after dst's current end, in arrival order, joined
+	// by '&' as if already sorted.
 	for rest := rawQuery; rest != ""; {
-		var piece string
-		piece, rest, _ = strings.Cut(rest, "&")
+		piece := rest
+		if i := strings.IndexByte(rest, '&'); i >= 0 {
+			piece, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
 		if piece == "" {
 			continue
 		}
 		if n == maxFastPairs {
-			return dst, false
+			return dst[:mark], false
 		}
-		name, value, _ := strings.Cut(piece, "=")
-		if !isPlainName(name) {
-			return dst, false
+		name, value := piece, ""
+		if i := strings.IndexByte(piece, '='); i >= 0 {
+			name, value = piece[:i], piece[i+1:]
 		}
-		for _, earlier := range pairs[:n] {
-			if namesCollide(earlier.name, name) {
-				return dst, false
+		if n > 0 {
+			dst = append(dst, '&')
+		}
+		sp := fastSpan{start: len(dst)}
+		var ok bool
+		if dst, ok = appendPlainName(dst, name); !ok {
+			return dst[:mark], false
+		}
+		sp.nameEnd = len(dst)
+		for _, earlier := range spans[:n] {
+			if encodedNamesCollide(dst[earlier.start:earlier.nameEnd], dst[sp.start:sp.nameEnd]) {
+				return dst[:mark], false
 			}
 		}
-		pairs[n] = fastPair{name: name, value: value}
+		dst = append(dst, '=')
+		dst = appendRecoded(dst, value)
+		sp.end = len(dst)
+		spans[n] = sp
 		n++
 	}
 
-	// Encode every pair after dst's current end, sort the encoded pairs,
-	// then lay them out again in order and move them into place.
-	mark := len(dst)
-	for i := range pairs[:n] {
-		p := &pairs[i]
-		p.start = len(dst)
-		dst = appendEscaped(dst, p.name)
-		dst = append(dst, '=')
-		dst = appendRecoded(dst, p.value)
-		p.end = len(dst)
-	}
-	sorted := pairs[:n]
-	for i := 1; i < len(sorted); i++ { // insertion sort: n is small
-		for j := i; j > 0 && bytes.Compare(dst[sorted[j].start:sorted[j].end], dst[sorted[j-1].start:sorted[j-1].end]) < 0; j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+	// Sort the encoded pairs. Queries built with url.Values are sorted
+	// already and are done; others are laid out again in order after the
+	// first copy and moved into place.
+	pairs := spans[:n]
+	inOrder := true
+	for i := 1; i < len(pairs); i++ { // insertion sort: n is small
+		for j := i; j > 0 && bytes.Compare(dst[pairs[j].start:pairs[j].end], dst[pairs[j-1].start:pairs[j-1].end]) < 0; j-- {
+			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
+			inOrder = false
 		}
 	}
+	if inOrder {
+		return dst, true
+	}
 	out := len(dst)
-	for i, p := range sorted {
+	for i, sp := range pairs {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, dst[p.start:p.end]...)
+		dst = append(dst, dst[sp.start:sp.end]...)
 	}
 	size := copy(dst[mark:], dst[out:])
 	return dst[:mark+size], true
 }
 
-// isPlainName reports whether name passes through PHP's parser unchanged
-// (see the conditions above).
-func isPlainName(name string) bool {
+// appendPlainName appends the encoding of name and reports true if name
+// passes through PHP's parser unchanged (see the conditions above). On false,
+// what it appended is garbage for the caller to cut.
+func appendPlainName(dst []byte, name string) ([]byte, bool) {
 	i := 0
 	for i < len(name) && name[i] != '[' {
 		if c := name[i]; c == '.' || !isUnreserved(c) {
-			return false
+			return dst, false
 		}
 		i++
 	}
 	if i == 0 {
-		return false
+		return dst, false
 	}
+	dst = append(dst, name[:i]...)
 	for groups := 0; i < len(name); groups++ {
 		if groups == phpMaxNestingLevels || name[i] != '[' {
-			return false
+			return dst, false
 		}
 		i++
 		start := i
@@ -110,18 +127,23 @@ func isPlainName(name string) bool {
 			i++
 		}
 		if i == start || i == len(name) || name[i] != ']' {
-			return false
+			return dst, false
 		}
+		dst = append(dst, "%5B"...)
+		dst = append(dst, name[start:i]...)
+		dst = append(dst, "%5D"...)
 		i++
 	}
-	return true
+	return dst, true
 }
 
-// namesCollide reports whether two plain names would overwrite one another
-// in PHP's array: the same name, or one a bracket prefix of the other.
-func namesCollide(a, b string) bool {
+// encodedNamesCollide reports whether two encoded plain names would
+// overwrite one another in PHP's array: the same name, or one a bracket
+// prefix of the other ("a" and "a[x]"). In an encoded plain name a '%' can
+// only start the "%5B" of a '['.
+func encodedNamesCollide(a, b []byte) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return b[:len(a)] == a && (len(b) == len(a) || b[len(a)] == '[')
+	return bytes.HasPrefix(b, a) && (len(b) == len(a) || b[len(a)] == '%')
 }

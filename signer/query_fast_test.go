@@ -34,13 +34,14 @@ func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 		"a[%20x]=1",        // encoded key
 		"p0&p1&p2&p3&p4&p5&p6&p7&p8&p9&p10&p11&p12&p13&p14&p15&p16", // too many pairs
 	} {
-		if _, ok := appendCanonicalQueryFast(nil, raw); ok {
-			t.Errorf("fast path took %q", raw)
+		dst := []byte("keep")
+		if out, ok := appendCanonicalQueryFast(dst, raw); ok || string(out) != "keep" {
+			t.Errorf("fast path took %q (ok=%v, dst=%q)", raw, ok, out)
 		}
 	}
 }
 
-func TestNamesCollide(t *testing.T) {
+func TestEncodedNamesCollide(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		want bool
@@ -53,8 +54,10 @@ func TestNamesCollide(t *testing.T) {
 		{"a[x]", "a[y]", false},
 		{"a[x]", "a[xy]", false},
 	} {
-		if got := namesCollide(tc.a, tc.b); got != tc.want {
-			t.Errorf("namesCollide(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		a, _ := appendPlainName(nil, tc.a)
+		b, _ := appendPlainName(nil, tc.b)
+		if got := encodedNamesCollide(a, b); got != tc.want {
+			t.Errorf("encodedNamesCollide(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

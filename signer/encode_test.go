@@ -1,0 +1,26 @@
+package signer
+
+import "testing"
+
+func TestIsUnreservedMatchesRFC3986(t *testing.T) {
+	const unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+	want := map[byte]bool{}
+	for i := 0; i < len(unreserved); i++ {
+		want[unreserved[i]] = true
+	}
+	for c := 0; c < 256; c++ {
+		if got := isUnreserved(byte(c)); got != want[byte(c)] {
+			t.Errorf("isUnreserved(%#x) = %v, want %v", c, got, want[byte(c)])
+		}
+	}
+}
+
+func TestAppendRecodedEqualsDecodeThenEscape(t *testing.T) {
+	for _, s := range []string{"", "a+b", "%41%4", "%", "%%", "x%zz", "%e6%97%a5", "~-._", "a b\x00c", "100%25"} {
+		got := string(appendRecoded(nil, s))
+		want := string(appendEscaped(nil, phpURLDecode(s)))
+		if got != want {
+			t.Errorf("appendRecoded(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
