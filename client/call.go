@@ -253,29 +253,30 @@ func (c *Client) endpoint(cl *call) string {
 func (st *callState) setHeaders(h http.Header) {
 	// One backing array for all values: a header costs no allocation of
 	// its own.
-	vals := make([]string, 0, 6)
-	set := func(k, v string) {
-		vals = append(vals, v)
-		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
-	}
-	accept := "application/json"
+	keys := [6]string{"Accept", "User-Agent"}
+	vals := make([]string, 2, 6)
+	vals[0], vals[1] = "application/json", st.c.userAgent
 	if st.cl.raw != "" {
-		accept = st.cl.raw
+		vals[0] = st.cl.raw
 	}
-	set("Accept", accept)
-	set("User-Agent", st.c.userAgent)
 	switch {
 	case st.cl.upload != nil:
-		set("Content-Type", st.cl.upload.contentType)
-		set(signer.HeaderFileSHA256, st.cl.upload.fileSHA256)
+		keys[len(vals)], keys[len(vals)+1] = "Content-Type", signer.HeaderFileSHA256
+		vals = append(vals, st.cl.upload.contentType, st.cl.upload.fileSHA256)
 	case st.body != nil:
-		set("Content-Type", "application/json")
+		keys[len(vals)] = "Content-Type"
+		vals = append(vals, "application/json")
 	}
 	if st.idemKey != "" {
-		set("Idempotency-Key", st.idemKey)
+		keys[len(vals)] = "Idempotency-Key"
+		vals = append(vals, st.idemKey)
 	}
 	if st.cfg.correlationID != "" {
-		set("X-Correlation-Id", st.cfg.correlationID)
+		keys[len(vals)] = "X-Correlation-Id"
+		vals = append(vals, st.cfg.correlationID)
+	}
+	for i := range vals {
+		h[keys[i]] = vals[i : i+1 : i+1]
 	}
 }
 

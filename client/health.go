@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,7 +46,23 @@ type Health struct {
 	Quota     map[string]any `json:"quota"`
 	Webhooks  map[string]any `json:"webhooks"`
 	Contracts map[string]any `json:"contracts"`
-	Time      time.Time      `json:"time"`
+	Time      time.Time      `json:"-"` // the server's time; zero if absent or unreadable
+}
+
+// UnmarshalJSON reads the health object; an unreadable time is left zero
+// rather than failing the whole check.
+func (h *Health) UnmarshalJSON(b []byte) error {
+	type plain Health
+	var raw struct {
+		plain
+		Time string `json:"time"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*h = Health(raw.plain)
+	h.Time, _ = time.Parse(time.RFC3339Nano, raw.Time)
+	return nil
 }
 
 // KeyInfo describes an API key as the server reports it. It holds no
@@ -62,10 +80,10 @@ type KeyInfo struct {
 // in openapi.yaml); hmac_required may sit in "security" or at the top.
 func (k *KeyInfo) UnmarshalJSON(b []byte) error {
 	var raw struct {
-		ID           json.Number `json:"id"`
-		Name         string      `json:"name"`
-		Scopes       []string    `json:"scopes"`
-		HMACRequired *bool       `json:"hmac_required"`
+		ID           json.RawMessage `json:"id"`
+		Name         string          `json:"name"`
+		Scopes       []string        `json:"scopes"`
+		HMACRequired *bool           `json:"hmac_required"`
 		Security     *struct {
 			HMACRequired bool `json:"hmac_required"`
 		} `json:"security"`
@@ -76,7 +94,7 @@ func (k *KeyInfo) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*k = KeyInfo{Name: raw.Name, Scopes: raw.Scopes}
-	if id, err := raw.ID.Int64(); err == nil {
+	if id, err := strconv.ParseInt(strings.Trim(string(raw.ID), `"`), 10, 64); err == nil {
 		k.ID = id
 	}
 	switch {
