@@ -12,9 +12,9 @@ import (
 // and the prose documentation disagree on several operations, so both are
 // accepted.
 func unwrapInto(raw json.RawMessage, key string, out any) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" || string(raw) == "[]" {
-		return nil // PHP encodes an empty result object as []
+	raw = bytes.TrimSpace(emptyArraysToNull(raw))
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
 	}
 	if raw[0] == '{' {
 		var m map[string]json.RawMessage
@@ -43,4 +43,47 @@ func callInto[T any](ctx context.Context, c *Client, cl *call, key string, opts 
 		return nil, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, err)
 	}
 	return out, nil
+}
+
+// emptyArraysToNull rewrites every empty JSON array ("[]", blanks allowed
+// inside) that is not inside a string as null. The server is a PHP
+// application, and PHP encodes an empty object as []: a typed struct or map
+// field would fail to decode it, while null decodes as "nothing" into every
+// Go type, and an empty list loses nothing by becoming a nil slice. b is
+// returned unchanged (not copied) when it holds no empty array.
+func emptyArraysToNull(b []byte) []byte {
+	var out []byte // allocated on the first rewrite
+	last := 0      // b[last:] is not copied to out yet
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++ // skip the escaped byte
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[':
+			j := i + 1
+			for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
+				j++
+			}
+			if j < len(b) && b[j] == ']' {
+				out = append(out, b[last:i]...)
+				out = append(out, "null"...)
+				last = j + 1
+				i = j
+			}
+		}
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }

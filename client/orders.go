@@ -125,12 +125,9 @@ func (c *Client) Order(ctx context.Context, order string, opts ...CallOption) (*
 //
 // GET /private/exchange/orders/{order}/status. Scope: public-api:orders:read.
 func (c *Client) OrderStatus(ctx context.Context, order string, opts ...CallOption) (*OrderStatus, error) {
-	var out OrderStatus
 	cl := &call{method: http.MethodGet, path: orderPath(order) + "/status", scope: "public-api:orders:read"}
-	if _, err := c.do(ctx, cl, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	// No unwrapping key: OrderStatus reads the {"order":{...}} wrapper itself.
+	return callInto[OrderStatus](ctx, c, cl, "", opts)
 }
 
 // OrderActions returns an order's state machine and allowed actions.

@@ -118,7 +118,7 @@ func paginate[T any](ctx context.Context, c *Client, base call, po PageOptions, 
 // the array under key (or under "data" or "items", which some deployments
 // use). null is an empty list.
 func decodeList[T any](raw json.RawMessage, key string) ([]T, error) {
-	raw = bytes.TrimSpace(raw)
+	raw = bytes.TrimSpace(emptyArraysToNull(raw))
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}

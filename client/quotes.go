@@ -72,12 +72,13 @@ type QuoteRate struct {
 //
 // POST /private/exchange/quotes. Scope: public-api:exchange:quotes:read.
 func (c *Client) Quote(ctx context.Context, p QuoteParams, opts ...CallOption) (*Quote, error) {
-	var out struct {
+	type result struct {
 		Quote    *Quote         `json:"quote"`
 		Snapshot *RouteSnapshot `json:"snapshot"`
 	}
 	cl := &call{method: http.MethodPost, path: "/private/exchange/quotes", body: p, scope: "public-api:exchange:quotes:read", safe: true}
-	if _, err := c.do(ctx, cl, &out, opts); err != nil {
+	out, err := callInto[result](ctx, c, cl, "", opts)
+	if err != nil {
 		return nil, err
 	}
 	if out.Quote == nil {

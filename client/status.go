@@ -137,7 +137,7 @@ func flexInt(raw json.RawMessage) (int64, bool) {
 // or objects), an object wrapping it under "statuses", or an object mapping
 // each key to its label or to a status object.
 func decodeStatusList(raw json.RawMessage) ([]OrderStatus, error) {
-	raw = bytes.TrimSpace(raw)
+	raw = bytes.TrimSpace(emptyArraysToNull(raw))
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}

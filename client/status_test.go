@@ -1,7 +1,9 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 )
 
@@ -77,5 +79,47 @@ func TestDecodeStatusListShapes(t *testing.T) {
 				t.Errorf("%s [%d]: got %+v, want %+v", in, i, got[i], want[i])
 			}
 		}
+	}
+}
+
+func TestEmptyArraysBecomeNull(t *testing.T) {
+	cases := map[string]string{
+		`{"a":[],"b":[ ],"c":[1],"d":"[]","e":"x\"[]","f":[[]]}`: `{"a":null,"b":null,"c":[1],"d":"[]","e":"x\"[]","f":[null]}`,
+		`[]`:         `null`,
+		`{"a":"\\"}`: `{"a":"\\"}`,
+		`[`:          `[`,
+	}
+	for in, want := range cases {
+		if got := string(emptyArraysToNull([]byte(in))); got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+	same := []byte(`{"a":[1]}`)
+	if got := emptyArraysToNull(same); &got[0] != &same[0] {
+		t.Error("input without empty arrays was copied")
+	}
+}
+
+// PHP encodes empty objects as []; typed results must still decode.
+func TestPHPEmptyObjectsDecode(t *testing.T) {
+	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		envelope(w, 200, rawJSON(`[{"id":1,"name":"USDT","form":[],"notices":[],"sorting":[],"payment":[],"routes":{"give_to":[]}}]`), nil)
+	})
+	var got []PaymentSystem
+	for ps, err := range c.PaymentSystems(context.Background(), PaymentSystemListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ps)
+	}
+	if len(got) != 1 || got[0].Name != "USDT" || got[0].Form != nil {
+		t.Fatalf("payment systems = %+v", got)
+	}
+	_, c2 := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		envelope(w, 200, rawJSON(`{"order":{"id":5,"amounts":[],"currencies":[],"flags":[],"status":"paid"}}`), nil)
+	})
+	o, err := c2.Order(context.Background(), "5")
+	if err != nil || o.ID != 5 || o.Status.Key != "paid" {
+		t.Fatalf("order %+v, %v", o, err)
 	}
 }

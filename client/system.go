@@ -192,33 +192,25 @@ func (c *Client) Schema(ctx context.Context, key string, opts ...CallOption) (js
 //
 // GET /private/scopes. Scope: public-api:scopes:read.
 func (c *Client) Scopes(ctx context.Context, opts ...CallOption) ([]Scope, error) {
-	var out struct {
-		Scopes []Scope `json:"scopes"`
+	var raw json.RawMessage
+	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, &raw, opts); err != nil {
+		return nil, err
 	}
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, &out, opts)
-	return out.Scopes, err
+	return decodeList[Scope](raw, "scopes")
 }
 
 // Usage returns the token's usage, quota and billing summary.
 //
 // GET /private/usage. Scope: public-api:usage:read.
 func (c *Client) Usage(ctx context.Context, opts ...CallOption) (*Usage, error) {
-	var out Usage
-	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/usage", scope: "public-api:usage:read"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callInto[Usage](ctx, c, &call{method: http.MethodGet, path: "/private/usage", scope: "public-api:usage:read"}, "", opts)
 }
 
 // ClientProfile returns the profile of the client that owns the token.
 //
 // GET /private/client. Scope: public-api:client:read.
 func (c *Client) ClientProfile(ctx context.Context, opts ...CallOption) (*ClientProfile, error) {
-	var out ClientProfile
-	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/client", scope: "public-api:client:read"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callInto[ClientProfile](ctx, c, &call{method: http.MethodGet, path: "/private/client", scope: "public-api:client:read"}, "client", opts)
 }
 
 func (c *Client) contracts(ctx context.Context, cl *call, opts []CallOption) ([]ContractVersion, error) {

@@ -136,11 +136,7 @@ type WebhookDelivery struct {
 //
 // GET /private/webhooks. Scope: public-api:webhooks:read.
 func (c *Client) WebhookEndpoints(ctx context.Context, opts ...CallOption) (*WebhookEndpoints, error) {
-	var out WebhookEndpoints
-	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/webhooks", scope: "public-api:webhooks:read"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callInto[WebhookEndpoints](ctx, c, &call{method: http.MethodGet, path: "/private/webhooks", scope: "public-api:webhooks:read"}, "", opts)
 }
 
 // CreateWebhookEndpoint creates an endpoint; the result carries its signing
