@@ -52,10 +52,16 @@ func (s *Server) FailNext(operation string, n int, status int) error {
 }
 
 // DropAfterProcessing makes the next n requests of operation (or
-// AnyOperation) be processed in full (an order is created, an idempotent
-// response is stored) and then closes the connection without answering: the
-// lost response a client must recover from by retrying with the same
-// Idempotency-Key.
+// AnyOperation) that reach the operation be processed in full (an order is
+// created, an idempotent response is stored) and then closes the connection
+// without answering: the lost response a client must recover from by
+// retrying with the same Idempotency-Key. Requests refused before the
+// operation (authentication, limits, FailNext) are answered and do not
+// count.
+//
+// Go's http.Transport itself resends a request that carries an
+// Idempotency-Key when a reused connection dies without an answer; with
+// signing, that resend repeats the nonce and gets 401 signature_replay.
 func (s *Server) DropAfterProcessing(operation string, n int) error {
 	if !s.knownOperation(operation) {
 		return fmt.Errorf("%w: %q", ErrUnknownOperation, operation)

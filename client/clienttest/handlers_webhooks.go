@@ -1,6 +1,7 @@
 package clienttest
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"unicode/utf8"
@@ -311,4 +312,28 @@ func (s *Server) hDeliveryRetry(rq *request) (reply, *apiError) {
 	d.status, d.limit, d.nextRetryAt, d.due = "queued", d.attempt+1, rq.now, timeNow()
 	s.poke()
 	return reply{result: map[string]any{"delivery": d.json()}}, nil
+}
+
+// RegisterWebhook registers an endpoint for the default key's client, as
+// POST /private/webhooks would, and returns its id and signing secret.
+// events defaults to every event ("*").
+func (s *Server) RegisterWebhook(rawURL string, events ...string) (id, secret string, err error) {
+	if !validWebhookURL(rawURL) {
+		return "", "", fmt.Errorf("clienttest: webhook URL %q is not an absolute http(s) URL", rawURL)
+	}
+	if len(events) == 0 {
+		events = []string{"*"}
+	}
+	for _, e := range events {
+		if e != "*" && !knownEvent(e) {
+			return "", "", fmt.Errorf("clienttest: unknown webhook event type %q", e)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	ep := &endpoint{id: uuid.NewString(), name: "registered", url: rawURL, clientID: defaultClientID,
+		events: append([]string(nil), events...), status: "active", secret: newWebhookSecret(), createdAt: now, updatedAt: now}
+	s.endpoints = append(s.endpoints, ep)
+	return ep.id, ep.secret, nil
 }

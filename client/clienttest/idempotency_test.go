@@ -63,9 +63,12 @@ func TestDropAfterProcessingThenRetryCreatesOneOrder(t *testing.T) {
 	if err := s.DropAfterProcessing("POST /private/exchange/orders", 1); err != nil {
 		t.Fatal(err)
 	}
+	// Fresh connections: on a reused one, net/http itself would resend the
+	// request (it carries an Idempotency-Key) and hide the drop.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	hdr := map[string]string{"Idempotency-Key": "create-order-user-7-001"}
 	req := c.build(http.MethodPost, "/private/exchange/orders", orderBody, hdr)
-	if resp, err := c.hc.Do(req); err == nil {
+	if resp, err := fresh.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatalf("got a response (%d) from a dropped connection", resp.StatusCode)
 	}
@@ -76,6 +79,18 @@ func TestDropAfterProcessingThenRetryCreatesOneOrder(t *testing.T) {
 	mustStatus(t, r, 201)
 	if r.header.Get("Idempotency-Replayed") != "true" {
 		t.Error("retry was not a replay")
+	}
+	// A refused request is answered, not dropped: the drop waits for one
+	// that reaches the operation.
+	_ = s.DropAfterProcessing("GET /private/exchange/orders/{order}", 1)
+	_ = s.FailNext("GET /private/exchange/orders/{order}", 1, 500)
+	mustError(t, c.do(http.MethodGet, "/private/exchange/orders/"+s.Orders()[0].PublicID, nil, nil), 500, "server_error")
+	if resp, err := fresh.Do(c.build(http.MethodGet, "/private/exchange/orders/"+s.Orders()[0].PublicID, nil, nil)); err == nil {
+		resp.Body.Close()
+		t.Fatal("the processed read was answered")
+	}
+	if st := s.Stats().Total; st.Dropped != 2 {
+		t.Errorf("Dropped = %d", st.Dropped)
 	}
 	count := map[string]int{}
 	for _, o := range s.Orders() {

@@ -135,31 +135,34 @@ func (s *Server) process(rq *request) (status int, header http.Header, body []by
 	header.Set("Content-Type", "application/json")
 	setCommonHeaders(header, rq)
 
-	status, body = s.run(rq, header)
+	status, body, processed := s.run(rq, header)
 	if rq.key != nil {
 		rq.key.stats.Requests++
 		if status >= 400 {
 			rq.key.stats.Errors++
 		}
 	}
-	if s.drops[name] > 0 {
-		s.drops[name]--
-		return 0, nil, nil, true
-	}
-	if s.drops["*"] > 0 {
-		s.drops["*"]--
-		return 0, nil, nil, true
+	// Only a request the operation handled (or replayed) is dropped: a
+	// refusal or an injected fault is answered.
+	if processed {
+		for _, k := range []string{name, AnyOperation} {
+			if s.drops[k] > 0 {
+				s.drops[k]--
+				s.total.Dropped++
+				return 0, nil, nil, true
+			}
+		}
 	}
 	return status, header, body, false
 }
 
 // run is the server's check order: token and key, scope, signature, rate
 // limit and quota, injected faults, idempotency, then the operation.
-func (s *Server) run(rq *request, header http.Header) (int, []byte) {
-	fail := func(e *apiError) (int, []byte) {
+func (s *Server) run(rq *request, header http.Header) (status int, body []byte, processed bool) {
+	fail := func(e *apiError) (int, []byte, bool) {
 		retryAfterHeader(header, e.retryAfter)
 		s.countError(rq, e)
-		return e.status, s.encodeError(rq, e)
+		return e.status, s.encodeError(rq, e), false
 	}
 	if !rq.op.public {
 		if e := s.authenticate(rq, header); e != nil {
@@ -185,28 +188,29 @@ func (s *Server) run(rq *request, header http.Header) (int, []byte) {
 					header[k] = v
 				}
 				header.Set("Idempotency-Replayed", "true")
-				return replay.status, replay.body
+				return replay.status, replay.body, true
 			}
 			idemSlot = slot
 		}
 	}
 	rp, e := rq.op.handle(s, rq)
 	if e != nil {
-		return fail(e)
+		status, body, _ = fail(e)
+		return status, body, true
 	}
 	if rp.raw != nil {
 		header.Set("Content-Type", rp.contentType)
-		return http.StatusOK, rp.raw
+		return http.StatusOK, rp.raw, true
 	}
-	status := rp.status
+	status = rp.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	body := s.encodeSuccess(rq, rp)
+	body = s.encodeSuccess(rq, rp)
 	if idemSlot != "" {
 		s.idempotencyStore(rq, idemSlot, status, header, body)
 	}
-	return status, body
+	return status, body, true
 }
 
 func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {

@@ -103,7 +103,7 @@ func newServer(opts []Option) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
-		ops:      operationTable(),
+		ops:      append(operationTable(), extraTable()...),
 		done:     make(chan struct{}),
 		wake:     make(chan struct{}, 1),
 		ctx:      ctx,

@@ -14,6 +14,7 @@ type KeyStats struct {
 	IdempotencyConflicts int64 // 409 idempotency_conflict
 	IdempotentReplays    int64 // stored responses replayed
 	ServerErrors         int64 // 5xx, injected ones included
+	Dropped              int64 // connections closed unanswered by DropAfterProcessing (Total only)
 }
 
 // Stats is a snapshot of the server's counters.
