@@ -1,8 +1,10 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -149,3 +151,16 @@ func timeIn(d int) time.Time {
 	}
 	return time.Now().Add(time.Duration(d) * time.Hour)
 }
+
+// recordHandler hands every record's message to fn.
+type recordHandler struct{ fn func(string) }
+
+func (h recordHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h recordHandler) Handle(_ context.Context, r slog.Record) error {
+	h.fn(r.Message)
+	return nil
+}
+func (h recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h recordHandler) WithGroup(string) slog.Handler      { return h }
+
+func newTestLogger(fn func(string)) *slog.Logger { return slog.New(recordHandler{fn}) }
