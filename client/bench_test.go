@@ -58,6 +58,27 @@ func BenchmarkOrderStatus(b *testing.B) {
 	}
 }
 
+// BenchmarkPipelineStatus is the same round trip through do alone, with the
+// result decoded in one pass, isolating the pipeline's cost from the
+// result decoding OrderStatus adds on top.
+func BenchmarkPipelineStatus(b *testing.B) {
+	s := benchServer(b)
+	c, err := New(s.URL+"/api/v3", WithToken(testToken), WithHMACSecret(testSecret), WithHTTPClient(&http.Client{Transport: benchTransport()}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var st OrderStatus
+		cl := &call{method: http.MethodGet, path: "/private/exchange/orders/T-1001/status", scope: "public-api:orders:read"}
+		if _, err := c.do(ctx, cl, &st, nil); err != nil || st.Key != "payment_received" {
+			b.Fatal(err, st)
+		}
+	}
+}
+
 // BenchmarkPlainHTTP is the baseline: net/http doing the same GET with
 // precomputed headers (one signature for all requests) and the same JSON
 // decoding.
