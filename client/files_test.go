@@ -410,3 +410,47 @@ func TestUploadHashingPassStopsOnCancel(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestVerifyCardSetsTheIntent(t *testing.T) {
+	srv, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/upload-intents"):
+			envelope(w, 201, rawJSON(`{"upload_intent":{"uuid":"`+uuidB+`","purpose":"card_verification"}}`), nil)
+		case strings.HasSuffix(r.URL.Path, "/commit"):
+			envelope(w, 200, nil, nil)
+		default:
+			envelope(w, 201, rawJSON(`{"verification":{"id":9,"status":{"key":"pending","label":"Pending"}}}`), nil)
+		}
+	})
+	v, err := c.VerifyCard(context.Background(), CardVerificationParams{CardNumber: "4111111111111111", Order: "TR-1"},
+		NamedUpload{Name: "card.jpg", Source: UploadReader(strings.NewReader("card photo"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ID != 9 || v.Status.Label != "Pending" {
+		t.Fatalf("verification = %+v", v)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	if !bytes.Contains(reqs[0].Body, []byte(`"purpose":"card_verification"`)) {
+		t.Errorf("intent body %s", reqs[0].Body)
+	}
+	if !bytes.Contains(reqs[2].Body, []byte(`"file_intent":"`+uuidB+`"`)) || !bytes.Contains(reqs[2].Body, []byte(`"card_number":"4111111111111111"`)) {
+		t.Errorf("verification body %s", reqs[2].Body)
+	}
+}
+
+func TestVerifyIdentityChecksFileCount(t *testing.T) {
+	srv, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) { envelope(w, 200, nil, nil) })
+	three := []NamedUpload{{"a", UploadReader(strings.NewReader("a"))}, {"b", UploadReader(strings.NewReader("b"))}, {"c", UploadReader(strings.NewReader("c"))}}
+	for _, files := range [][]NamedUpload{nil, three} {
+		if _, err := c.VerifyIdentity(context.Background(), "", files); err == nil {
+			t.Errorf("%d files accepted", len(files))
+		}
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Fatalf("%d requests sent for invalid input", n)
+	}
+}
