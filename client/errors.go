@@ -111,6 +111,7 @@ type APIError struct {
 	Canonical string
 }
 
+// Error describes the answer: method, path, status, code, message, request id.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("exchanger: ")
@@ -170,6 +171,7 @@ type ResponseError struct {
 	Err       error // the decoding error, or ErrResponseTooLarge, ErrUnexpectedRedirect
 }
 
+// Error describes the answer with its bounded snippet.
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("exchanger: %s %s: %d", e.Method, e.Path, e.StatusCode)
 	if e.ContentType != "" {
@@ -220,6 +222,7 @@ type RequestError struct {
 	Last *APIError
 }
 
+// Error names the call, whether its outcome is unknown, and the cause.
 func (e *RequestError) Error() string {
 	msg := "exchanger: " + e.Method + " " + e.Path
 	if e.OutcomeUnknown {

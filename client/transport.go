@@ -110,6 +110,7 @@ type lazyUpload struct {
 	rc io.ReadCloser
 }
 
+// Read opens the upload on first use.
 func (l *lazyUpload) Read(p []byte) (int, error) {
 	if l.rc == nil {
 		rc, err := l.st.openUpload()
@@ -121,6 +122,7 @@ func (l *lazyUpload) Read(p []byte) (int, error) {
 	return l.rc.Read(p)
 }
 
+// Close closes the upload if it was opened.
 func (l *lazyUpload) Close() error {
 	if l.rc == nil {
 		return nil
