@@ -2,9 +2,12 @@ package webhook
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
+	"unicode/utf8"
 )
 
 // envelope holds the top-level fields of a delivery body:
@@ -21,11 +24,10 @@ const maxJSONDepth = 256
 var errNotObject = errors.New("the top level is not an object")
 
 // scanEnvelope checks that body is one JSON object and picks out its
-// top-level fields without building any value. It is a single pass: strings,
-// which are most of a payload, are skipped with bytes.IndexByte, so checking a
-// body costs little next to hashing it. Grammar, nesting, literals, numbers
-// and escapes are checked; raw control bytes inside strings are tolerated
-// here and left to the typed decoders.
+// top-level fields without building any value. It is a single pass that
+// checks the whole grammar (nesting, strings and escapes, numbers, literals),
+// as encoding/json's Valid does, at several times its speed: strings are
+// skipped eight bytes at a time.
 func scanEnvelope(body []byte) (envelope, error) {
 	var env envelope
 	s := jsonScanner{b: body}
@@ -95,7 +97,7 @@ func stringValue(val []byte) string {
 		return string(val)
 	}
 	inner := val[1 : len(val)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner)
 	}
 	var s string
@@ -115,6 +117,9 @@ func (s *jsonScanner) fail(i int, what string) error {
 }
 
 func (s *jsonScanner) skipSpace(i int) int {
+	if i < len(s.b) && s.b[i] > ' ' {
+		return i // the common case: no whitespace at all
+	}
 	for i < len(s.b) {
 		switch s.b[i] {
 		case ' ', '\t', '\n', '\r':
@@ -126,111 +131,188 @@ func (s *jsonScanner) skipSpace(i int) int {
 	return i
 }
 
-// skipValue returns the index just past the value starting at i.
+// skipValue returns the index just past the value starting at i. It is one
+// loop with an explicit stack of open containers rather than a recursion: a
+// function call per token would cost more than the token.
 func (s *jsonScanner) skipValue(i, depth int) (int, error) {
-	if i >= len(s.b) {
-		return i, s.fail(i, "want a value")
-	}
-	switch c := s.b[i]; {
-	case c == '"':
-		return s.skipString(i)
-	case c == '{' || c == '[':
-		return s.skipContainer(i, depth)
-	case c == 't':
-		return s.skipLiteral(i, "true")
-	case c == 'f':
-		return s.skipLiteral(i, "false")
-	case c == 'n':
-		return s.skipLiteral(i, "null")
-	case c == '-' || ('0' <= c && c <= '9'):
-		return s.skipNumber(i)
-	}
-	return i, s.fail(i, "want a value")
-}
-
-func (s *jsonScanner) skipContainer(i, depth int) (int, error) {
-	if depth >= maxJSONDepth {
-		return i, s.fail(i, "nested too deeply")
-	}
-	closer, isObject := byte(']'), s.b[i] == '{'
-	if isObject {
-		closer = '}'
-	}
-	i = s.skipSpace(i + 1)
-	if i < len(s.b) && s.b[i] == closer {
-		return i + 1, nil
-	}
+	b := s.b
+	var open [maxJSONDepth]bool // true for an object, false for an array
+	n := 0
+	var err error
 	for {
-		var err error
-		if isObject {
-			if i >= len(s.b) || s.b[i] != '"' {
-				return i, s.fail(i, "want a key")
-			}
-			if i, err = s.skipString(i); err != nil {
+		// A value starts at i (whitespace already skipped).
+		if i >= len(b) {
+			return i, s.fail(i, "want a value")
+		}
+		switch c := b[i]; {
+		case c == '"':
+			// Fast path for a plain string; skipString handles the rest.
+			if j := stringSpecial(b, i+1); j < len(b) && b[j] == '"' {
+				i = j + 1
+			} else if i, err = s.skipString(i); err != nil {
 				return i, err
 			}
-			i = s.skipSpace(i)
-			if i >= len(s.b) || s.b[i] != ':' {
-				return i, s.fail(i, "want ':'")
+		case c == '{' || c == '[':
+			if depth+n >= maxJSONDepth {
+				return i, s.fail(i, "nested too deeply")
 			}
+			isObject := c == '{'
 			i = s.skipSpace(i + 1)
-		}
-		if i, err = s.skipValue(i, depth+1); err != nil {
-			return i, err
-		}
-		i = s.skipSpace(i)
-		if i >= len(s.b) {
-			return i, s.fail(i, "unterminated container")
-		}
-		switch s.b[i] {
-		case ',':
-			i = s.skipSpace(i + 1)
-		case closer:
-			return i + 1, nil
+			if i < len(b) && b[i] == closerOf(isObject) {
+				i++
+				break // an empty container is a complete value
+			}
+			open[n] = isObject
+			n++
+			if isObject {
+				if i, err = s.skipKey(i); err != nil {
+					return i, err
+				}
+			}
+			continue // the first element
+		case c == 't':
+			if i, err = s.skipLiteral(i, "true"); err != nil {
+				return i, err
+			}
+		case c == 'f':
+			if i, err = s.skipLiteral(i, "false"); err != nil {
+				return i, err
+			}
+		case c == 'n':
+			if i, err = s.skipLiteral(i, "null"); err != nil {
+				return i, err
+			}
+		case c == '-' || ('0' <= c && c <= '9'):
+			if i, err = s.skipNumber(i); err != nil {
+				return i, err
+			}
 		default:
-			return i, s.fail(i, "want ',' or a closing bracket")
+			return i, s.fail(i, "want a value")
+		}
+		// A value ended at i: close finished containers, or move on to the
+		// next element of the innermost one.
+		for {
+			if n == 0 {
+				return i, nil
+			}
+			i = s.skipSpace(i)
+			if i >= len(b) {
+				return i, s.fail(i, "unterminated container")
+			}
+			isObject := open[n-1]
+			if b[i] == ',' {
+				i = s.skipSpace(i + 1)
+				if isObject {
+					if i, err = s.skipKey(i); err != nil {
+						return i, err
+					}
+				}
+				break
+			}
+			if b[i] != closerOf(isObject) {
+				return i, s.fail(i, "want ',' or a closing bracket")
+			}
+			i++
+			n--
 		}
 	}
+}
+
+func closerOf(isObject bool) byte {
+	if isObject {
+		return '}'
+	}
+	return ']'
+}
+
+// skipKey checks `"key" :` at i and returns the index of the value after it.
+func (s *jsonScanner) skipKey(i int) (int, error) {
+	if i >= len(s.b) || s.b[i] != '"' {
+		return i, s.fail(i, "want a key")
+	}
+	if j := stringSpecial(s.b, i+1); j < len(s.b) && s.b[j] == '"' {
+		i = j + 1
+	} else {
+		var err error
+		if i, err = s.skipString(i); err != nil {
+			return i, err
+		}
+	}
+	i = s.skipSpace(i)
+	if i >= len(s.b) || s.b[i] != ':' {
+		return i, s.fail(i, "want ':'")
+	}
+	return s.skipSpace(i + 1), nil
 }
 
 // skipString returns the index just past the string starting at i (a quote).
-// The common case, a string without escapes, is two IndexByte calls.
+// It looks at eight bytes at a time for the only bytes that matter inside a
+// string: the closing quote, a backslash, or a control byte (invalid there).
 func (s *jsonScanner) skipString(i int) (int, error) {
 	start := i
+	b := s.b
 	i++
 	for {
-		q := bytes.IndexByte(s.b[i:], '"')
-		if q < 0 {
-			return start, s.fail(len(s.b), "unterminated string")
+		i = stringSpecial(b, i)
+		if i >= len(b) {
+			return start, s.fail(i, "unterminated string")
 		}
-		seg := s.b[i : i+q]
-		e := bytes.IndexByte(seg, '\\')
-		if e < 0 {
-			return i + q + 1, nil
-		}
-		// An escape comes before the next quote: check it and resume after it
-		// (the quote found may itself be escaped).
-		i += e + 1
-		if i >= len(s.b) {
-			return start, s.fail(i, "unterminated escape")
-		}
-		switch s.b[i] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		switch b[i] {
+		case '"':
+			return i + 1, nil
+		case '\\':
 			i++
-		case 'u':
-			if i+5 > len(s.b) {
-				return start, s.fail(i, "short \\u escape")
+			if i >= len(b) {
+				return start, s.fail(i, "unterminated escape")
 			}
-			for _, h := range s.b[i+1 : i+5] {
-				if _, ok := fromHex(h); !ok {
-					return start, s.fail(i, "bad \\u escape")
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				if i+5 > len(b) {
+					return start, s.fail(i, "short \\u escape")
 				}
+				for _, h := range b[i+1 : i+5] {
+					if _, ok := fromHex(h); !ok {
+						return start, s.fail(i, "bad \\u escape")
+					}
+				}
+				i += 5
+			default:
+				return start, s.fail(i, "bad escape")
 			}
-			i += 5
 		default:
-			return start, s.fail(i, "bad escape")
+			return start, s.fail(i, "control byte in a string")
 		}
 	}
+}
+
+const (
+	ones   = 0x0101010101010101
+	highs  = 0x8080808080808080
+	quotes = '"' * ones
+	slashs = '\\' * ones
+	spaces = 0x20 * ones
+)
+
+// stringSpecial returns the index of the first '"', '\\' or byte below 0x20
+// at or after i, or len(b). Per eight-byte word, (x-ones)&^x&highs flags the
+// zero bytes of x; the lowest flag is always exact, which is all we need.
+func stringSpecial(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, e := w^quotes, w^slashs
+		found := ((q - ones) &^ q) | ((e - ones) &^ e) | ((w - spaces) &^ w)
+		if found &= highs; found != 0 {
+			return i + bits.TrailingZeros64(found)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func (s *jsonScanner) skipLiteral(i int, lit string) (int, error) {

@@ -13,6 +13,7 @@ var envelopeInputs = []string{
 	`{"a":{"b":{"c":[[[]]]}}}`, `{"k":"é漢字"}`, `{"n":0.0e+0}`, `{"n":-1E-2}`,
 	``, ` `, `{`, `}`, `[]`, `"s"`, `1`, `null`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{,}`, `{"a":1 "b":2}`,
 	`{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":1e}`, `{"a":-}`, `{"a":+1}`, `{"a":tru}`, `{"a":nul}`,
+	"{\"a\":\"tab\there\"}", "{\"a\":\"nul\x00\"}", `{"long":"0123456789abcdef0123456789abcdef\"quoted\" and \\ more text here"}`,
 	`{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12g4"}`, `{"a":"abc}`, `{"a":"abc\"}`, `{"a":[1,2}`, `{"a":{"b":1]}`,
 	`{"a":1}x`, `{"a":1}{}`, `{'a':1}`, `{a:1}`, `{"a":[,1]}`, `{"a":[1,]}`, `{"a":"\\"}`, `{"a":"\\\"}`,
 	strings.Repeat("[", 300) + strings.Repeat("]", 300), `{"d":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`,
@@ -36,7 +37,7 @@ func checkEnvelope(t *testing.T, b []byte) {
 	switch {
 	case isObject && err != nil && !deep:
 		t.Fatalf("%q: valid object rejected: %v", b, err)
-	case !isObject && err == nil && !hasControlByte(b):
+	case !isObject && err == nil:
 		t.Fatalf("%q: invalid JSON accepted", b)
 	}
 	if err != nil || !isObject {
@@ -55,17 +56,6 @@ func checkEnvelope(t *testing.T, b []byte) {
 	if !bytes.Equal(bytes.TrimSpace(env.data), bytes.TrimSpace(want.Data)) && !(want.Data == nil && string(env.data) == "null") {
 		t.Fatalf("%q: data %q, want %q", b, env.data, want.Data)
 	}
-}
-
-// hasControlByte reports a raw control byte. Inside a string it is invalid
-// JSON, which the scanner leaves to the typed decoders, so it may accept it.
-func hasControlByte(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 {
-			return true
-		}
-	}
-	return false
 }
 
 func FuzzScanEnvelope(f *testing.F) {

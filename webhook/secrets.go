@@ -13,24 +13,30 @@ import (
 // allocates on the hot path.
 type secretKey struct {
 	key  []byte
-	pool sync.Pool
+	pool sync.Pool // of *macState
+}
+
+// macState is a keyed HMAC with room for its output; pooled together so the
+// output buffer, which escapes through the hash.Hash interface, is reused.
+type macState struct {
+	h   hash.Hash
+	sum [sha256.Size]byte
 }
 
 func newSecretKey(secret string) *secretKey {
 	k := &secretKey{key: []byte(secret)}
-	k.pool.New = func() any { return hmac.New(sha256.New, k.key) }
+	k.pool.New = func() any { return &macState{h: hmac.New(sha256.New, k.key)} }
 	return k
 }
 
 // matches reports whether mac is HMAC-SHA256(key, canon), in constant time.
 func (k *secretKey) matches(canon []byte, mac *[sha256.Size]byte) bool {
-	h := k.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(canon)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	k.pool.Put(h)
-	return subtle.ConstantTimeCompare(sum[:], mac[:]) == 1
+	st := k.pool.Get().(*macState)
+	st.h.Reset()
+	st.h.Write(canon)
+	ok := subtle.ConstantTimeCompare(st.h.Sum(st.sum[:0]), mac[:]) == 1
+	k.pool.Put(st)
+	return ok
 }
 
 // secretSet is an immutable list of accepted secrets. Rotation replaces the
