@@ -181,13 +181,7 @@ func (s *Server) hOrderList(rq *request) (reply, *apiError) {
 		if o.clientID != rq.key.ClientID {
 			continue
 		}
-		items = append(items, listItem{value: s.orderJSON(o), fields: map[string][]string{
-			"id": i64s(o.id), "public_id": {o.publicID}, "tracking_id": {o.trackingID}, "status": {o.status},
-			"email": {o.email}, "from_requisite": {o.incomeAccount}, "to_requisite": {o.outcomeAccount},
-			"created_at": {ts(o.createdAt)}, "updated_at": {ts(o.updatedAt)}, "completed_at": {ts(o.completedAt)},
-			"currency": {o.from.Currency, o.to.Currency, o.from.LetterCode, o.to.LetterCode},
-			"amount":   {o.give}, "amount_in": {o.give}, "amount_out": {o.receive},
-		}})
+		items = append(items, listItem{render: func() any { return s.orderJSON(o) }, get: o.field})
 	}
 	out, page, e := list(rq, items, "status", "id", "public_id", "tracking_id", "email", "from_requisite",
 		"to_requisite", "created_from", "created_to", "currency", "amount_min", "amount_max")
@@ -195,4 +189,37 @@ func (s *Server) hOrderList(rq *request) (reply, *apiError) {
 		return reply{}, e
 	}
 	return reply{result: out, page: page}, nil
+}
+
+// field is the value of one filter or sort field of the order list.
+func (o *order) field(name string) []string {
+	switch name {
+	case "id":
+		return i64s(o.id)
+	case "public_id":
+		return []string{o.publicID}
+	case "tracking_id":
+		return []string{o.trackingID}
+	case "status":
+		return []string{o.status}
+	case "email":
+		return []string{o.email}
+	case "from_requisite":
+		return []string{o.incomeAccount}
+	case "to_requisite":
+		return []string{o.outcomeAccount}
+	case "created_at":
+		return []string{ts(o.createdAt)}
+	case "updated_at":
+		return []string{ts(o.updatedAt)}
+	case "completed_at":
+		return []string{ts(o.completedAt)}
+	case "currency":
+		return []string{o.from.Currency, o.to.Currency, o.from.LetterCode, o.to.LetterCode}
+	case "amount", "amount_in":
+		return []string{o.give}
+	case "amount_out":
+		return []string{o.receive}
+	}
+	return nil
 }

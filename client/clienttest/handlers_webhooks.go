@@ -237,7 +237,7 @@ func (s *Server) hEventList(rq *request) (reply, *apiError) {
 		if ev.clientID != rq.key.ClientID {
 			continue
 		}
-		items = append(items, listItem{value: ev.json(false), fields: map[string][]string{
+		items = append(items, listItem{render: func() any { return ev.json(false) }, fields: map[string][]string{
 			"status": {ev.status()}, "event_type": {ev.typ}, "resource_type": {ev.resourceType},
 			"resource_id": {ev.resourceID}, "correlation_id": {ev.correlationID}, "created_at": {ts(ev.createdAt)},
 		}})
@@ -266,7 +266,7 @@ func (s *Server) hDeliveryList(rq *request) (reply, *apiError) {
 		if d.ev.clientID != rq.key.ClientID {
 			continue
 		}
-		items = append(items, listItem{value: d.json(), fields: map[string][]string{
+		items = append(items, listItem{render: func() any { return d.json() }, fields: map[string][]string{
 			"status": {d.status}, "endpoint_id": {d.ep.id}, "event_id": {d.ev.id}, "event_type": {d.ev.typ},
 			"correlation_id": {d.ev.correlationID}, "created_at": {ts(d.createdAt)},
 		}})

@@ -30,12 +30,18 @@ func fingerprint(rq *request) string {
 // idempotencyLookup returns the stored response to replay, a 409 for a key
 // reused with another request, or the slot to store this request's response.
 func (s *Server) idempotencyLookup(rq *request) (slot string, replay *idemEntry, e *apiError) {
-	for k, v := range s.idem {
-		if !rq.now.Before(v.expires) {
-			delete(s.idem, k)
+	if !rq.now.Before(s.idemPurge) { // sweep now and then, not on every request
+		for k, v := range s.idem {
+			if !rq.now.Before(v.expires) {
+				delete(s.idem, k)
+			}
 		}
+		s.idemPurge = rq.now.Add(purgeEvery)
 	}
 	slot = strconv.FormatInt(rq.key.ID, 10) + "\x00" + rq.idemKey
+	if got, ok := s.idem[slot]; ok && !rq.now.Before(got.expires) {
+		delete(s.idem, slot)
+	}
 	if got, ok := s.idem[slot]; ok {
 		if got.fingerprint != fingerprint(rq) {
 			return "", nil, errf(http.StatusConflict, "idempotency_conflict",

@@ -100,6 +100,7 @@ type keyState struct {
 	apiAccessDisabled bool
 	allowed           []*net.IPNet
 	nonces            map[string]time.Time // nonce -> expiry
+	noncePurge        time.Time            // next sweep of expired nonces
 	lastUsed          time.Time
 	rate              rateWindow
 	quota             quotaUsage

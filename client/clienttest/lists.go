@@ -23,11 +23,21 @@ type pagination struct {
 	HasMore     bool    `json:"has_more"`
 }
 
-// listItem is one row of a list: its JSON value and the values its filters
-// and sorts look at (a row may carry several values for one filter).
+// listItem is one row of a list: its JSON value (or a function that builds
+// it, so that only the rows of the page are rendered) and the values its
+// filters and sorts look at (a row may carry several values for one filter).
 type listItem struct {
 	value  any
+	render func() any
 	fields map[string][]string
+	get    func(name string) []string // instead of fields, for long lists: nothing is built up front
+}
+
+func (it listItem) field(name string) []string {
+	if it.get != nil {
+		return it.get(name)
+	}
+	return it.fields[name]
 }
 
 // filterParams collects filter[name], filter[name][] and filter[name][i]
@@ -88,7 +98,7 @@ func list(rq *request, items []listItem, allowed ...string) ([]any, *pagination,
 				k = strings.TrimSpace(k)
 				desc := strings.HasPrefix(k, "-")
 				k = strings.TrimPrefix(k, "-")
-				c := compareField(first(kept[i].fields[k]), first(kept[j].fields[k]))
+				c := compareField(first(kept[i].field(k)), first(kept[j].field(k)))
 				if c != 0 {
 					return (c < 0) != desc
 				}
@@ -107,6 +117,13 @@ func first(v []string) string {
 }
 
 func compareField(a, b string) int {
+	if isDigits(a) && isDigits(b) { // ids and counts: no big.Rat needed
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			return len(a) - len(b)
+		}
+		return strings.Compare(a, b)
+	}
 	ra, okA := parseDecimal(strings.TrimPrefix(a, "-"))
 	rb, okB := parseDecimal(strings.TrimPrefix(b, "-"))
 	if okA && okB && !strings.HasPrefix(a, "-") && !strings.HasPrefix(b, "-") {
@@ -122,10 +139,10 @@ func matchFilter(it listItem, name string, want []string) bool {
 		if !isFrom {
 			base = strings.TrimSuffix(name, "_to")
 		}
-		if vs, ok := it.fields[name]; ok { // a plain field that happens to end in _from/_to
+		if vs := it.field(name); vs != nil { // a plain field that happens to end in _from/_to
 			return anyIn(vs, want)
 		}
-		got, err := time.Parse(time.RFC3339, first(it.fields[base+"_at"]))
+		got, err := time.Parse(time.RFC3339, first(it.field(base+"_at")))
 		limit, err2 := time.Parse(time.RFC3339, want[0])
 		if err != nil || err2 != nil {
 			return err2 != nil // an unparseable bound filters nothing out
@@ -136,7 +153,7 @@ func matchFilter(it listItem, name string, want []string) bool {
 		return !got.After(limit)
 	case strings.HasSuffix(name, "_min") || strings.HasSuffix(name, "_max"):
 		base := name[:len(name)-4]
-		got, ok1 := parseDecimal(first(it.fields[base]))
+		got, ok1 := parseDecimal(first(it.field(base)))
 		limit, ok2 := parseDecimal(want[0])
 		if !ok2 {
 			return true
@@ -149,7 +166,7 @@ func matchFilter(it listItem, name string, want []string) bool {
 		}
 		return got.Cmp(limit) <= 0
 	}
-	return anyIn(it.fields[name], want)
+	return anyIn(it.field(name), want)
 }
 
 func anyIn(have, want []string) bool {
@@ -230,6 +247,10 @@ func paginate(rq *request, items []listItem) ([]any, *pagination, *apiError) {
 func values(items []listItem) []any {
 	out := make([]any, 0, len(items))
 	for _, it := range items {
+		if it.render != nil {
+			out = append(out, it.render())
+			continue
+		}
 		out = append(out, it.value)
 	}
 	return out
@@ -255,4 +276,16 @@ func pathInt(rq *request, name, what string) (int64, *apiError) {
 		return 0, errf(http.StatusNotFound, "not_found", what+" not found.", nil)
 	}
 	return n, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

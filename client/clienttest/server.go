@@ -44,6 +44,7 @@ type Server struct {
 	defaultToken string
 	nextKeyID    int64
 	idem         map[string]*idemEntry
+	idemPurge    time.Time // next sweep of expired idempotency entries
 	total        KeyStats
 	opCounts     map[string]int64
 	state

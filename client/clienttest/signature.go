@@ -12,6 +12,9 @@ var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 const maxNonceLen = 128
 
+// purgeEvery spaces the sweeps of expired nonces and idempotency entries.
+const purgeEvery = 10 * time.Second
+
 func isWrite(method string) bool {
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
@@ -85,10 +88,16 @@ func (s *Server) checkSignature(rq *request, k *keyState) *apiError {
 		// diff it against the one their client signed.
 		return bad("mismatch", map[string]any{"canonical": p.Canonical()})
 	}
-	for n, exp := range k.nonces {
-		if !rq.now.Before(exp) {
-			delete(k.nonces, n)
+	if !rq.now.Before(k.noncePurge) { // sweep now and then, not on every request
+		for n, exp := range k.nonces {
+			if !rq.now.Before(exp) {
+				delete(k.nonces, n)
+			}
 		}
+		k.noncePurge = rq.now.Add(purgeEvery)
+	}
+	if exp, seen := k.nonces[nonce]; seen && !rq.now.Before(exp) {
+		delete(k.nonces, nonce)
 	}
 	if _, seen := k.nonces[nonce]; seen {
 		return errf(http.StatusUnauthorized, "signature_replay", "This nonce was already used.", nil)
