@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"unicode/utf8"
 )
 
 // wireEnvelope is the API's answer wrapper (spec/api.md 2). Result holds the
@@ -174,7 +175,11 @@ func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, Resp
 	if e.Code == "invalid_signature" && st.signed {
 		e.Canonical = st.payload.Canonical()
 	}
-	e.Message = st.scrub(e.Message)
+	// A hostile or broken server must not make error strings unbounded.
+	e.Message = truncate(st.scrub(e.Message), 1024)
+	e.Code = truncate(e.Code, 128)
+	e.RequestID = truncate(e.RequestID, 256)
+	e.CorrelationID = truncate(e.CorrelationID, 256)
 	return e, env.Meta
 }
 
@@ -255,4 +260,15 @@ func redirectHost(resp *http.Response) string {
 		return ""
 	}
 	return loc.Scheme + "://" + loc.Host
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

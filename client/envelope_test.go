@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
 )
@@ -246,5 +247,17 @@ func TestResponseMetadata(t *testing.T) {
 	}
 	if _, err := c.do(context.Background(), statusCall("7"), nil, []CallOption{WithCorrelationID(strings.Repeat("x", 129))}); !errors.Is(err, ErrInvalidCorrelationID) {
 		t.Fatalf("long correlation id: %v", err)
+	}
+}
+
+func TestHugeErrorMessageIsBounded(t *testing.T) {
+	c, mt := newMockClient(t)
+	msg := strings.Repeat("é", 100000)
+	mt.RegisterResponder("GET", mockBase+"/private/exchange/orders/7/status", mockBody(400,
+		`{"state":1,"message":"`+msg+`","code":400,"error":{"code":"bad_request"},"meta":{"request_id":"`+strings.Repeat("r", 5000)+`"}}`))
+	_, err := c.do(context.Background(), statusCall("7"), nil, nil)
+	var ae *APIError
+	if !errors.As(err, &ae) || len(err.Error()) > 2048 || !utf8.ValidString(ae.Message) {
+		t.Fatalf("error of %d bytes", len(err.Error()))
 	}
 }
