@@ -27,6 +27,7 @@ type receiver struct {
 type delivered struct {
 	id, typ string
 	body    map[string]any
+	raw     []byte
 	header  http.Header
 }
 
@@ -52,7 +53,7 @@ func newReceiver(t *testing.T) *receiver {
 		}
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
-		rc.got = append(rc.got, delivered{id: h.Get("X-Webhook-Event-Id"), typ: h.Get("X-Webhook-Event-Type"), body: m, header: h.Clone()})
+		rc.got = append(rc.got, delivered{id: h.Get("X-Webhook-Event-Id"), typ: h.Get("X-Webhook-Event-Type"), body: m, raw: body, header: h.Clone()})
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(rc.srv.Close)
@@ -125,6 +126,17 @@ func TestWebhooksAreSignedAndFollowSubscriptions(t *testing.T) {
 	}
 	if last.body["id"] != last.id || last.body["type"] != "order.status_changed" {
 		t.Errorf("payload %v", last.body)
+	}
+	// The SDK's own verifier accepts every delivery.
+	v, err := webhook.NewVerifier(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range got {
+		ev, err := v.Verify(d.header, d.raw)
+		if err != nil || ev.ID != d.id || ev.Type != d.typ {
+			t.Fatalf("webhook.Verifier: %v (%+v)", err, ev)
+		}
 	}
 	if err := s.AdvanceOrder("nope", StatusCompleted); err == nil {
 		t.Error("AdvanceOrder(unknown order) succeeded")
