@@ -166,6 +166,7 @@ func (s *Server) quotaPeriods(k *keyState, now time.Time) map[string]any {
 
 func (s *Server) hUsage(rq *request) (reply, *apiError) {
 	k := rq.key
+	// "requests" includes this one, which the counters see once answered.
 	return reply{result: map[string]any{
 		"api_token": map[string]any{"id": k.ID, "name": k.Name, "status": "active", "plan": "test", "billable": false},
 		"quota":     s.quotaPeriods(k, rq.now),

@@ -59,6 +59,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", s.cfg.addr)
 	if err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("clienttest: listen: %w", err)
 	}
 	s.ln = ln
