@@ -49,11 +49,12 @@ func TestAccessScopeAndIPChecks(t *testing.T) {
 	local, _ := s.CreateKey(KeyOptions{AllowedIPs: []string{"127.0.0.1"}, HMAC: HMACOff})
 	mustStatus(t, newTClient(t, s, local).do(http.MethodGet, "/private/ping", nil, nil), 200)
 
-	crm, err := s.CreateKey(KeyOptions{Scopes: []string{"orders:read", "orders:detail:read"}, HMAC: HMACOff})
-	if err == nil {
-		t.Fatalf("unknown scope orders:detail:read accepted: %v", crm)
+	if k, err := s.CreateKey(KeyOptions{Scopes: []string{"orders read"}}); err == nil {
+		t.Fatalf("a malformed scope was accepted: %v", k)
 	}
-	crm, err = s.CreateKey(KeyOptions{Scopes: []string{"orders:read", "client:health:read"}, HMAC: HMACOff})
+	// The read-only CRM key of the vendor's guide.
+	crm, err := s.CreateKey(KeyOptions{Scopes: []string{"orders:read", "orders:detail:read", "orders:statuses:read",
+		"client:health:read"}, HMAC: HMACOff})
 	if err != nil {
 		t.Fatal(err)
 	}

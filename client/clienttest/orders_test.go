@@ -2,8 +2,10 @@ package clienttest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
+	"time"
 )
 
 func TestQuotePreflightAndOrderRules(t *testing.T) {
@@ -162,6 +164,9 @@ func TestSeedIsReplaceable(t *testing.T) {
 	}
 	if _, err := New(WithSeed(Seed{Routes: []Route{{ID: 1, From: 1, To: 2, Rate: "1"}}})); err == nil {
 		t.Fatal("a route between unknown payment systems was accepted")
+	}
+	if _, err := New(WithOrderSchedule([]string{"shipped"}, time.Second)); !errors.Is(err, ErrUnknownStatus) {
+		t.Fatalf("unknown schedule status: %v", err)
 	}
 }
 

@@ -99,6 +99,14 @@ func newServer(opts []Option) (*Server, error) {
 	if err := cfg.seed.validate(); err != nil {
 		return nil, err
 	}
+	for _, st := range cfg.schedule {
+		if _, ok := lookupStatus(st); !ok {
+			return nil, fmt.Errorf("%w in WithOrderSchedule: %q", ErrUnknownStatus, st)
+		}
+	}
+	if len(cfg.schedule) > 0 && cfg.scheduleEvery <= 0 {
+		return nil, fmt.Errorf("clienttest: WithOrderSchedule needs a positive interval")
+	}
 	if cfg.whClient == nil {
 		cfg.whClient = &http.Client{Timeout: 5 * time.Second}
 	}
