@@ -128,7 +128,8 @@ func TestFailNext(t *testing.T) {
 	_ = s.FailNext(AnyOperation, 1, 429)
 	mustError(t, c.do(http.MethodGet, "/ping", nil, nil), 429, "rate_limit_exceeded")
 	mustStatus(t, c.do(http.MethodGet, "/ping", nil, nil), 200)
-	if st := s.Stats(); st.Total.ServerErrors != 2 || st.Operations["POST /private/exchange/orders"] != 3 {
+	if st := s.Stats(); st.Total.ServerErrors != 2 || st.Total.Errors != 3 || st.Total.Requests != 5 ||
+		st.Operations["POST /private/exchange/orders"] != 3 {
 		t.Errorf("stats %+v %v", st.Total, st.Operations)
 	}
 }

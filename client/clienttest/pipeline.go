@@ -136,6 +136,9 @@ func (s *Server) process(rq *request) (status int, header http.Header, body []by
 	setCommonHeaders(header, rq)
 
 	status, body, processed := s.run(rq, header)
+	if status >= 400 {
+		s.total.Errors++
+	}
 	if rq.key != nil {
 		rq.key.stats.Requests++
 		if status >= 400 {
@@ -216,6 +219,7 @@ func (s *Server) run(rq *request, header http.Header) (status int, body []byte, 
 func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 	s.mu.Lock()
 	s.total.Requests++
+	s.total.Errors++
 	s.countError(rq, e)
 	s.mu.Unlock()
 	h := w.Header()
