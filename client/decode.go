@@ -10,13 +10,13 @@ import (
 // unwrapInto decodes a result that the server may send either bare or
 // wrapped in an object under key ({"order":{...}} or {...}); openapi.yaml
 // and the prose documentation disagree on several operations, so both are
-// accepted.
+// accepted. An empty key means the result is decoded as it is.
 func unwrapInto(raw json.RawMessage, key string, out any) error {
 	raw = bytes.TrimSpace(emptyArraysToNull(raw))
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	if raw[0] == '{' {
+	if key != "" && raw[0] == '{' {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return err
