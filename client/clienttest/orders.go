@@ -122,9 +122,14 @@ func (s *Server) setStatus(rq *request, o *order, status string) {
 	}
 	data := s.orderEventData(o)
 	data["order"].(map[string]any)["previous_status"] = prev
-	s.emit(rq, "order.status_changed", "order", strconv.FormatInt(o.id, 10), o.clientID, data)
+	events := []*event{s.emit(rq, "order.status_changed", "order", strconv.FormatInt(o.id, 10), o.clientID, data)}
 	if status == StatusProcessing && (prev == StatusCreated || prev == StatusPaid) {
-		s.emit(rq, "order.payment_received", "order", strconv.FormatInt(o.id, 10), o.clientID, s.orderEventData(o))
+		events = append(events, s.emit(rq, "order.payment_received", "order", strconv.FormatInt(o.id, 10), o.clientID, s.orderEventData(o)))
+	}
+	if rq == nil { // moved by the operator: the events carry the order's own correlation id
+		for _, ev := range events {
+			ev.correlationID = o.correlationID
+		}
 	}
 }
 

@@ -121,8 +121,10 @@ func TestWebhooksAreSignedAndFollowSubscriptions(t *testing.T) {
 	if data["status"] != StatusCompleted || data["previous_status"] != StatusProcessing || data["tracking_id"] != o.TrackingID {
 		t.Errorf("last event data %v", data)
 	}
-	if got[0].header.Get("X-Correlation-Id") != "corr-42" {
-		t.Errorf("order.created delivery lacks the request's correlation id")
+	for _, d := range got {
+		if d.header.Get("X-Correlation-Id") != "corr-42" {
+			t.Errorf("%s delivery has correlation id %q, want the order's", d.typ, d.header.Get("X-Correlation-Id"))
+		}
 	}
 	if last.body["id"] != last.id || last.body["type"] != "order.status_changed" {
 		t.Errorf("payload %v", last.body)
