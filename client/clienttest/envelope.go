@@ -48,6 +48,9 @@ type apiError struct {
 	message    string
 	details    any
 	retryAfter int // seconds; sets Retry-After when > 0
+	// raw, when not nil, is sent instead of the envelope (FailNextRaw).
+	raw     []byte
+	rawType string
 }
 
 func errf(status int, code, msg string, details any) *apiError {
@@ -114,8 +117,15 @@ func setCommonHeaders(h http.Header, rq *request) {
 	h.Set("Date", rq.now.Format(http.TimeFormat))
 }
 
-func retryAfterHeader(h http.Header, seconds int) {
-	if seconds > 0 {
-		h.Set("Retry-After", strconv.Itoa(seconds))
+// retryAfterHeader sets Retry-After: delta-seconds, or the HTTP-date form
+// (legal HTTP too) with WithRetryAfterDate.
+func (s *Server) retryAfterHeader(h http.Header, rq *request, seconds int) {
+	if seconds <= 0 {
+		return
 	}
+	if s.cfg.retryAfterDate {
+		h.Set("Retry-After", rq.now.Add(time.Duration(seconds)*time.Second).Format(http.TimeFormat))
+		return
+	}
+	h.Set("Retry-After", strconv.Itoa(seconds))
 }

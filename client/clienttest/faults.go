@@ -12,6 +12,15 @@ type fault struct {
 	status int
 }
 
+// rawFault makes the next n requests of an operation get a body that is not
+// the API's envelope: a proxy's HTML page, an empty or truncated body.
+type rawFault struct {
+	n           int
+	status      int
+	contentType string
+	body        []byte
+}
+
 // AnyOperation, given to FailNext or DropAfterProcessing, matches every
 // operation.
 const AnyOperation = "*"
@@ -48,6 +57,24 @@ func (s *Server) FailNext(operation string, n int, status int) error {
 	}
 	f.n += n
 	f.status = status
+	return nil
+}
+
+// FailNextRaw makes the next n requests of operation (or AnyOperation)
+// get status with contentType and body as they are, instead of the API's
+// envelope: what nginx or a CDN in front of a real exchanger sends (an HTML
+// 502 page, an empty body, truncated JSON). Like FailNext, it acts after
+// authentication and before the operation; raw failures are served first.
+func (s *Server) FailNextRaw(operation string, n, status int, contentType string, body []byte) error {
+	if !s.knownOperation(operation) {
+		return fmt.Errorf("%w: %q", ErrUnknownOperation, operation)
+	}
+	if status < 100 || status > 599 {
+		return fmt.Errorf("clienttest: FailNextRaw status %d is not an HTTP status", status)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rawFaults[operation] = &rawFault{n: n, status: status, contentType: contentType, body: append([]byte{}, body...)}
 	return nil
 }
 
@@ -96,6 +123,14 @@ var faultCodes = map[int]string{
 
 // injectedFault consumes one injected failure for the operation, if any.
 func (s *Server) injectedFault(name string) *apiError {
+	for _, key := range []string{name, AnyOperation} {
+		f := s.rawFaults[key]
+		if f == nil || f.n <= 0 {
+			continue
+		}
+		f.n--
+		return &apiError{status: f.status, code: "injected_raw", raw: f.body, rawType: f.contentType}
+	}
 	for _, key := range []string{name, AnyOperation} {
 		f := s.faults[key]
 		if f == nil || f.n <= 0 {

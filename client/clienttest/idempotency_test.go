@@ -2,6 +2,7 @@ package clienttest
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -205,5 +206,52 @@ func TestQuotas(t *testing.T) {
 	mustError(t, c.do(http.MethodGet, "/private/usage", nil, nil), 429, "quota_exceeded")
 	if st := s.Stats().Keys[s.Key().ID]; st.QuotaExceeded != 3 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestFailNextRawSendsWhatAProxyWould(t *testing.T) {
+	s := NewServer(t)
+	c := newTClient(t, s, s.Key())
+	html := []byte("<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
+	if err := s.FailNextRaw("GET /private/ping", 1, 502, "text/html", html); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.FailNextRaw("POST /private/exchange/quotes", 1, 200, "application/json", []byte(`{"state":0,"result":{`))
+	_ = s.FailNextRaw(AnyOperation, 1, 504, "", nil)
+	r := c.send(c.build(http.MethodGet, "/private/ping", nil, nil))
+	if r.status != 502 || r.header.Get("Content-Type") != "text/html" || string(r.body) != string(html) {
+		t.Fatalf("HTML page: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	req := c.build(http.MethodPost, "/private/exchange/quotes", map[string]any{"route_id": 1, "amount": "100"}, nil)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != `{"state":0,"result":{` {
+		t.Fatalf("truncated JSON: %d %s", resp.StatusCode, b)
+	}
+	r = c.send(c.build(http.MethodGet, "/ping", nil, nil))
+	if r.status != 504 || len(r.body) != 0 || r.header.Get("Content-Type") != "" {
+		t.Fatalf("empty body: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	mustStatus(t, c.do(http.MethodGet, "/ping", nil, nil), 200)
+	if len(s.Orders()) != 0 {
+		t.Fatal("a raw failure ran the operation")
+	}
+}
+
+func TestRetryAfterAsHTTPDate(t *testing.T) {
+	now := time.Date(2026, 6, 23, 10, 0, 0, 0, time.UTC)
+	s := NewServer(t, WithClock(func() time.Time { return now }), WithRateLimit(1, time.Minute), WithRetryAfterDate(),
+		WithKeyOptions(KeyOptions{HMAC: HMACOff}))
+	c := newTClient(t, s, s.Key())
+	c.sign = false
+	mustStatus(t, c.do(http.MethodGet, "/private/ping", nil, nil), 200)
+	r := c.do(http.MethodGet, "/private/ping", nil, nil)
+	mustError(t, r, 429, "rate_limit_exceeded")
+	if got, want := r.header.Get("Retry-After"), "Tue, 23 Jun 2026 10:01:00 GMT"; got != want {
+		t.Fatalf("Retry-After %q, want %q", got, want)
 	}
 }

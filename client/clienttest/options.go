@@ -10,23 +10,24 @@ import (
 type Option func(*config)
 
 type config struct {
-	addr          string
-	seed          Seed
-	clock         func() time.Time
-	rateLimit     int
-	rateWindow    time.Duration
-	dailyQuota    int
-	monthlyQuota  int
-	sigWindow     time.Duration
-	idemTTL       time.Duration
-	key           KeyOptions
-	schedule      []string
-	scheduleEvery time.Duration
-	whAttempts    int
-	whBackoff     time.Duration
-	whMaxBackoff  time.Duration
-	whClient      *http.Client
-	logger        *slog.Logger
+	addr           string
+	seed           Seed
+	clock          func() time.Time
+	rateLimit      int
+	rateWindow     time.Duration
+	dailyQuota     int
+	monthlyQuota   int
+	sigWindow      time.Duration
+	idemTTL        time.Duration
+	key            KeyOptions
+	schedule       []string
+	scheduleEvery  time.Duration
+	whAttempts     int
+	whBackoff      time.Duration
+	whMaxBackoff   time.Duration
+	whClient       *http.Client
+	logger         *slog.Logger
+	retryAfterDate bool
 }
 
 func defaultConfig() config {
@@ -107,6 +108,11 @@ func WithOrderSchedule(statuses []string, every time.Duration) Option {
 		c.scheduleEvery = every
 	}
 }
+
+// WithRetryAfterDate makes 429 and 503 answers carry Retry-After as an
+// HTTP-date (on the server's clock) instead of delta-seconds; both forms are
+// legal HTTP and clients must read both.
+func WithRetryAfterDate() Option { return func(c *config) { c.retryAfterDate = true } }
 
 // WithWebhookRetry sets how webhook deliveries are retried: at most attempts
 // attempts in all, waiting backoff, 2*backoff, 4*backoff ... capped at

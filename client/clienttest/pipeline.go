@@ -163,8 +163,15 @@ func (s *Server) process(rq *request) (status int, header http.Header, body []by
 // limit and quota, injected faults, idempotency, then the operation.
 func (s *Server) run(rq *request, header http.Header) (status int, body []byte, processed bool) {
 	fail := func(e *apiError) (int, []byte, bool) {
-		retryAfterHeader(header, e.retryAfter)
+		s.retryAfterHeader(header, rq, e.retryAfter)
 		s.countError(rq, e)
+		if e.raw != nil {
+			header.Del("Content-Type")
+			if e.rawType != "" {
+				header.Set("Content-Type", e.rawType)
+			}
+			return e.status, e.raw, false
+		}
 		return e.status, s.encodeError(rq, e), false
 	}
 	if !rq.op.public {
@@ -225,7 +232,7 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	setCommonHeaders(h, rq)
-	retryAfterHeader(h, e.retryAfter)
+	s.retryAfterHeader(h, rq, e.retryAfter)
 	w.WriteHeader(e.status)
 	_, _ = w.Write(s.encodeError(rq, e))
 }

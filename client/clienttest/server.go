@@ -39,6 +39,7 @@ type Server struct {
 	skew         time.Duration
 	latency      time.Duration
 	faults       map[string]*fault
+	rawFaults    map[string]*rawFault
 	drops        map[string]int
 	keys         map[string]*keyState
 	defaultToken string
@@ -112,17 +113,18 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:      cfg,
-		ops:      append(operationTable(), extraTable()...),
-		done:     make(chan struct{}),
-		wake:     make(chan struct{}, 1),
-		ctx:      ctx,
-		cancel:   cancel,
-		faults:   map[string]*fault{},
-		drops:    map[string]int{},
-		keys:     map[string]*keyState{},
-		idem:     map[string]*idemEntry{},
-		opCounts: map[string]int64{},
+		cfg:       cfg,
+		ops:       append(operationTable(), extraTable()...),
+		done:      make(chan struct{}),
+		wake:      make(chan struct{}, 1),
+		ctx:       ctx,
+		cancel:    cancel,
+		faults:    map[string]*fault{},
+		rawFaults: map[string]*rawFault{},
+		drops:     map[string]int{},
+		keys:      map[string]*keyState{},
+		idem:      map[string]*idemEntry{},
+		opCounts:  map[string]int64{},
 	}
 	s.initState()
 	ks, err := s.newKeyState(cfg.key)
