@@ -42,7 +42,11 @@
 // # Fault injection
 //
 // FailNext makes the next requests of an operation fail with a status,
-// DropAfterProcessing processes a request and then closes the connection
-// without answering (the classic lost response), SetLatency delays every
-// response and SetClockSkew moves the server's clock.
+// FailNextRaw answers them with what a proxy would send (an HTML page, an
+// empty or truncated body), DropAfterProcessing processes a request and then
+// closes the connection without answering (the classic lost response),
+// SetLatency delays every response and SetClockSkew moves the server's clock.
+//
+// Beyond openapi.yaml the server also serves GET /public/rates.xml, the rate
+// export, like a real exchanger.
 package clienttest
