@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// transcript writes the readable record of the run: a label column and
+// what happened. It holds no secrets because nothing secret is given to it.
+type transcript struct{ w io.Writer }
+
+const labelWidth = 16
+
+func (t transcript) step(label, format string, args ...any) {
+	fmt.Fprintf(t.w, "%-*s %s\n", labelWidth, label, fmt.Sprintf(format, args...))
+}
+
+// list writes items after a label, wrapped so that lines stay short.
+func (t transcript) list(label string, items []string) {
+	const width = 78
+	line := ""
+	for _, it := range items {
+		if line != "" && labelWidth+1+len(line)+2+len(it) > width {
+			t.step(label, "%s,", line)
+			label, line = "", ""
+		}
+		if line != "" {
+			line += ", "
+		}
+		line += it
+	}
+	if line != "" {
+		t.step(label, "%s", line)
+	}
+}
+
+// short keeps the first n characters of an id, enough to tell ids apart.
+func short(id string, n int) string {
+	if len(id) <= n {
+		return id
+	}
+	return id[:n] + "..."
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
