@@ -81,6 +81,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			r.Header[signer.HeaderNonce] = vals[2:3:3]
 			r.Header[signer.HeaderSignature] = vals[3:4:4]
 			st.payload, st.signed = p, true
+			forbidTransportResend(r)
 		}
 	}
 	var wrote *writeFlag
@@ -96,6 +97,28 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	return resp, err
 }
+
+// forbidTransportResend makes a signed request non-replayable to net/http.
+// The Transport resends a request by itself when a reused keep-alive
+// connection dies before the answer and the request looks replayable (a
+// GET, or an Idempotency-Key header, with no body or a GetBody). That resend
+// would carry this attempt's nonce again and be refused as signature_replay;
+// the retry loop above must make that decision and sign afresh. A body the
+// Transport cannot get again makes the request non-replayable; an empty one
+// is probed, found empty and sends nothing on the wire.
+func forbidTransportResend(r *http.Request) {
+	r.GetBody = nil
+	if r.Body == nil || r.Body == http.NoBody {
+		r.Body = emptyBody{}
+		r.ContentLength = 0
+	}
+}
+
+// emptyBody is an empty request body that is not http.NoBody.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
 
 func closeBody(req *http.Request) {
 	if req.Body != nil {
