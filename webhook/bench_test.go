@@ -16,20 +16,8 @@ import (
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
-// benchBody returns an order.status_changed body of about size bytes: an
-// order with its status history, grown entry by entry as real payloads grow.
-func benchBody(size int) []byte {
-	var b strings.Builder
-	b.WriteString(`{"id":"evt_01J8Z6Q4W2","type":"order.status_changed","created_at":"2026-06-23T10:00:00+00:00","data":{"order":{"id":52817,"public_id":"ord_5f2c9a","tracking_id":"TRK52817","status":{"id":4,"key":"paid","name":"Paid","is_final":false,"is_payment_flow":true,"is_problem":false},"amounts":{"give":"1500.00","receive":"0.02314500","rate":"64812.33"},"history":[`)
-	for i := 0; b.Len() < size-64; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"at":"2026-06-23T10:%02d:00+00:00","status":"step_%d","note":"moved by the operator","by":{"id":%d,"role":"operator"}}`, i%60, i, 100+i)
-	}
-	b.WriteString(`]}}}`)
-	return []byte(b.String())
-}
+// benchBody is webhook.BenchBody, shared with the package's own benchmarks.
+func benchBody(size int) []byte { return webhook.BenchBody(size) }
 
 var benchSizes = []struct {
 	name string

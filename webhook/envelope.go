@@ -13,8 +13,9 @@ import (
 // envelope holds the top-level fields of a delivery body:
 // {"id","type","created_at","data"}.
 type envelope struct {
-	id, typ, createdAt string
-	data               []byte
+	id, typ   []byte // raw JSON values; the signed headers are what counts
+	createdAt string
+	data      []byte
 }
 
 // maxJSONDepth bounds nesting, so a hostile body of ten thousand '[' costs a
@@ -61,9 +62,9 @@ func scanEnvelope(body []byte) (envelope, error) {
 			val := body[valStart:i]
 			switch string(key) {
 			case "id":
-				env.id = stringValue(val)
+				env.id = val
 			case "type":
-				env.typ = stringValue(val)
+				env.typ = val
 			case "created_at":
 				env.createdAt = stringValue(val)
 			case "data":

@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -50,7 +51,7 @@ func checkEnvelope(t *testing.T, b []byte) {
 	if json.Unmarshal(b, &want) != nil {
 		return
 	}
-	if s, ok := want.ID.(string); ok && env.id != s {
+	if s, ok := want.ID.(string); ok && stringValue(env.id) != s {
 		t.Fatalf("%q: id %q, want %q", b, env.id, s)
 	}
 	if !bytes.Equal(bytes.TrimSpace(env.data), bytes.TrimSpace(want.Data)) && !(want.Data == nil && string(env.data) == "null") {
@@ -65,4 +66,36 @@ func FuzzScanEnvelope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkEnvelope(t, b)
 	})
+}
+
+// BenchmarkScanEnvelope is the JSON check alone, on the bodies of
+// BenchmarkVerify, to split Verify's cost between authentication and JSON.
+func BenchmarkScanEnvelope(b *testing.B) {
+	for _, size := range []int{1 << 10, 16 << 10} {
+		body := BenchBody(size)
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := scanEnvelope(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkJSONValid is encoding/json's Valid on the same bodies, for scale.
+func BenchmarkJSONValid(b *testing.B) {
+	for _, size := range []int{1 << 10, 16 << 10} {
+		body := BenchBody(size)
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for i := 0; i < b.N; i++ {
+				if !json.Valid(body) {
+					b.Fatal("invalid")
+				}
+			}
+		})
+	}
 }
