@@ -32,6 +32,37 @@ type envelopeError struct {
 // finish reads the final answer of a call and turns it into the result or
 // the caller's error.
 func (st *callState) finish(ctx context.Context, resp *http.Response, out any) (*Response, error) {
+	r, err := st.decodeFinal(ctx, resp, out)
+	if err != nil {
+		st.markOutcome(err, resp.StatusCode)
+	}
+	return r, err
+}
+
+// markOutcome flags an error answer of a write whose outcome it leaves
+// open. A refusal that comes before the operation runs (authentication,
+// limits, a server or proxy failure) says nothing about an earlier attempt
+// that reached the server unanswered; a 2xx whose body cannot be read means
+// the write happened but its result is lost.
+func (st *callState) markOutcome(err error, status int) {
+	if !st.isWrite() {
+		return
+	}
+	refusal := status == http.StatusUnauthorized || status == http.StatusForbidden ||
+		status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+	var ae *APIError
+	var re *ResponseError
+	switch {
+	case errors.As(err, &ae):
+		ae.OutcomeUnknown = st.unknown && refusal
+	case errors.As(err, &re):
+		re.IdempotencyKey = st.idemKey
+		re.OutcomeUnknown = (st.unknown && refusal) || (status >= 200 && status < 300)
+	}
+}
+
+// decodeFinal reads the final answer; finish flags the outcome of errors.
+func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out any) (*Response, error) {
 	c, cl := st.c, st.cl
 	r := st.cfg.response
 	if r == nil {

@@ -109,6 +109,12 @@ type APIError struct {
 	// invalid_signature answers so it can be compared with the server's. It
 	// holds no secret.
 	Canonical string
+	// OutcomeUnknown is set for a write when an earlier attempt reached the
+	// server without an answer and this answer (401, 403, 408, 429, 5xx) is
+	// a refusal that says nothing about that attempt: the write may have
+	// happened. Such errors match ErrOutcomeUnknown; repeat the call with
+	// the same IdempotencyKey.
+	OutcomeUnknown bool
 }
 
 // Error describes the answer: method, path, status, code, message, request id.
@@ -134,12 +140,22 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (request " + e.RequestID + ")")
 	}
+	if e.OutcomeUnknown {
+		b.WriteString(" (outcome unknown")
+		if e.IdempotencyKey != "" {
+			b.WriteString(": repeat with Idempotency-Key " + e.IdempotencyKey)
+		}
+		b.WriteString(")")
+	}
 	return b.String()
 }
 
 // Is reports whether target is the sentinel of e's code (or, without a
-// code, of its HTTP status).
+// code, of its HTTP status), or ErrOutcomeUnknown when OutcomeUnknown is set.
 func (e *APIError) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.OutcomeUnknown
+	}
 	if s, ok := codeSentinels[e.Code]; ok {
 		if s == target {
 			return true
@@ -169,6 +185,13 @@ type ResponseError struct {
 	Method    string
 	Path      string
 	Err       error // the decoding error, or ErrResponseTooLarge, ErrUnexpectedRedirect
+	// IdempotencyKey is the key the call carried, "" for none.
+	IdempotencyKey string
+	// OutcomeUnknown is set for a write whose outcome this answer leaves
+	// open: a 2xx whose body cannot be read, or a refusal (401, 403, 408,
+	// 429, 5xx) after an earlier attempt went unanswered. Such errors match
+	// ErrOutcomeUnknown; repeat the call with the same IdempotencyKey.
+	OutcomeUnknown bool
 }
 
 // Error describes the answer with its bounded snippet.
@@ -186,14 +209,25 @@ func (e *ResponseError) Error() string {
 	if e.RequestID != "" {
 		msg += " (request " + e.RequestID + ")"
 	}
+	if e.OutcomeUnknown {
+		msg += " (outcome unknown"
+		if e.IdempotencyKey != "" {
+			msg += ": repeat with Idempotency-Key " + e.IdempotencyKey
+		}
+		msg += ")"
+	}
 	return msg
 }
 
 // Unwrap returns the decoding error.
 func (e *ResponseError) Unwrap() error { return e.Err }
 
-// Is matches ErrMalformedResponse and the sentinel of the HTTP status.
+// Is matches ErrMalformedResponse, the sentinel of the HTTP status, and
+// ErrOutcomeUnknown when OutcomeUnknown is set.
 func (e *ResponseError) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.OutcomeUnknown
+	}
 	if target == ErrMalformedResponse {
 		return !errors.Is(e.Err, ErrResponseTooLarge) && !errors.Is(e.Err, ErrUnexpectedRedirect)
 	}
