@@ -34,7 +34,9 @@ func (s *Server) rateLimit(k *keyState, now time.Time, h http.Header) *apiError 
 	}
 	win := s.cfg.rateWindow
 	if k.rate.start.IsZero() || !now.Before(k.rate.start.Add(win)) || now.Before(k.rate.start) {
-		k.rate = rateWindow{start: now}
+		// Like Laravel's limiter, a window starts on a whole second, so
+		// X-RateLimit-Reset (Unix seconds) names its end exactly.
+		k.rate = rateWindow{start: now.Truncate(time.Second)}
 	}
 	reset := k.rate.start.Add(win)
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
