@@ -50,6 +50,7 @@ type VerifyError struct {
 	Err    error  // one of the sentinels above
 }
 
+// Error names the sentinel, the header and the detail; never a secret.
 func (e *VerifyError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Err.Error())

@@ -19,6 +19,7 @@ const (
 	InProgress
 )
 
+// String describes the state in words, for logs.
 func (s ClaimState) String() string {
 	switch s {
 	case Claimed:
