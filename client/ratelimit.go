@@ -61,37 +61,100 @@ func parseQuota(h http.Header) (q Quota, ok bool) {
 	return q, q.DailyLimit >= 0 || q.DailyRemaining >= 0 || q.MonthlyLimit >= 0 || q.MonthlyRemaining >= 0
 }
 
-// limitTracker keeps the last rate-limit and quota values of a client.
+// limitTracker keeps the last rate-limit and quota values of a client, and
+// paces its requests: it counts what the client sends in the current
+// window, so that many goroutines sharing one client do not overshoot the
+// window between two answers.
 type limitTracker struct {
 	mu    sync.Mutex
 	rate  RateLimit
 	quota Quota
 	seenR bool
 	seenQ bool
+
+	// Pacing state, on the server's clock.
+	paced  bool      // a window with Remaining and Reset was seen
+	win    time.Time // end of the window avail counts for; zero: a new window began and no answer has named its end yet
+	avail  int       // requests the client may still send before win; -1: no limit known
+	limit  int       // the window's size, -1 if never reported
+	rolled time.Time // when the last window ended (reserve noticed it)
 }
 
-func (t *limitTracker) record(rl RateLimit, rok bool, q Quota, qok bool) {
+// pollAnswer is how often a caller waiting for an answer to name the new
+// window's end looks again; unknownWindow is how long it waits for one
+// before pacing is dropped until the next answer.
+const (
+	pollAnswer    = 10 * time.Millisecond
+	unknownWindow = time.Second
+)
+
+// record keeps an answer's values; now is the server's current time.
+func (t *limitTracker) record(rl RateLimit, rok bool, q Quota, qok bool, now time.Time) {
 	if !rok && !qok {
 		return
 	}
 	t.mu.Lock()
-	if rok {
-		t.rate, t.seenR = rl, true
-	}
+	defer t.mu.Unlock()
 	if qok {
 		t.quota, t.seenQ = q, true
 	}
-	t.mu.Unlock()
+	if !rok {
+		return
+	}
+	t.rate, t.seenR = rl, true
+	if rl.Limit >= 0 {
+		t.limit = rl.Limit
+	} else if !t.paced {
+		t.limit = -1
+	}
+	if rl.Remaining < 0 || rl.Reset.IsZero() {
+		return
+	}
+	switch {
+	case !rl.Reset.After(now) || (!t.win.IsZero() && rl.Reset.Before(t.win)):
+		// An answer from a window that is already over.
+	case rl.Reset.Equal(t.win) || (t.win.IsZero() && t.paced):
+		// The current window: the server's count does not include what is
+		// still in flight, the client's does; keep the smaller.
+		t.win = rl.Reset
+		t.avail = min(t.avail, rl.Remaining)
+		if t.avail < 0 {
+			t.avail = rl.Remaining
+		}
+	default:
+		// The first window seen, or a later one than the estimate's.
+		t.win, t.avail, t.paced = rl.Reset, rl.Remaining, true
+	}
 }
 
-// spentUntil returns the reset time when the window is known to be spent.
-func (t *limitTracker) spentUntil() (time.Time, bool) {
+// reserve takes one request from the current window. It returns 0 when
+// the request may go now, else how long to wait before asking again.
+func (t *limitTracker) reserve(now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.seenR && t.rate.Remaining == 0 && !t.rate.Reset.IsZero() {
-		return t.rate.Reset, true
+	if !t.paced {
+		return 0
 	}
-	return time.Time{}, false
+	if !t.win.IsZero() && !now.Before(t.win) {
+		// The window is over: the next one allows limit requests, and
+		// its end is learned from the first answer in it.
+		t.win, t.avail, t.rolled = time.Time{}, t.limit, now
+	}
+	switch {
+	case t.avail < 0:
+		return 0
+	case t.avail > 0:
+		t.avail--
+		return 0
+	case t.win.IsZero():
+		if now.Sub(t.rolled) > unknownWindow {
+			// No answer named the new window: stop pacing until one does.
+			t.paced = false
+			return 0
+		}
+		return pollAnswer
+	}
+	return t.win.Sub(now)
 }
 
 // RateLimit returns the last rate-limit values the server reported; ok is
@@ -116,29 +179,31 @@ func (c *Client) Quota() (q Quota, ok bool) {
 	return c.limits.quota, true
 }
 
-// pace waits for the rate-limit window to reset when the last response said
-// it is spent, instead of sending a request that would earn a 429. A wait
-// longer than MaxRetryAfter or past ctx's deadline is not taken: the request
-// goes out and the server decides.
+// pace holds a request back while the client's share of the rate-limit
+// window is spent (the last answer said Remaining 0, or the client has sent
+// as many requests as the window had left), until the window resets. A
+// wait longer than MaxRetryAfter or past ctx's deadline is not taken: the
+// request goes out and the server decides.
 func (c *Client) pace(ctx context.Context) error {
-	reset, spent := c.limits.spentUntil()
-	if !spent {
-		return nil
-	}
-	wait := reset.Sub(c.clock.serverNow())
-	if wait <= 0 || wait > c.retry.MaxRetryAfter {
-		return nil
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		return nil
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: rate-limit window spent, waiting for its reset", slog.Duration("wait", wait))
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	logged := false
+	for {
+		wait := c.limits.reserve(c.clock.serverNow())
+		if wait <= 0 || wait > c.retry.MaxRetryAfter {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil
+		}
+		if !logged {
+			logged = true
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: rate-limit window spent, waiting for its reset", slog.Duration("wait", wait))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 }

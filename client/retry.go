@@ -203,7 +203,7 @@ func (st *callState) learn(resp *http.Response) {
 	c.clock.learnDate(resp.Header)
 	st.rate, st.rateOK = parseRateLimit(resp.Header)
 	st.quota, st.quotaOK = parseQuota(resp.Header)
-	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK)
+	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK, c.clock.serverNow())
 }
 
 // retryBudget is a token bucket of retries shared by a client's calls.
