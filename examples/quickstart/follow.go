@@ -11,6 +11,9 @@ import (
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
+// errNotFinal reports an order that did not reach a final status in time.
+var errNotFinal = errors.New("the order did not reach a final status in time")
+
 // follow waits until the order's status is final: from the verified
 // order.status_changed webhooks first, and by polling when none arrives
 // within -webhook-wait (or when there is no receiver).

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/iexkit/exchanger-go/client"
 	"github.com/iexkit/exchanger-go/client/clienttest"
@@ -64,9 +62,3 @@ func startFake(cfg config, e env, log *slog.Logger) (*target, error) {
 	}
 	return &target{c: c, fake: true, about: "an embedded fake exchanger (clienttest) at " + srv.URL, close: srv.Close}, nil
 }
-
-// errNotFinal reports an order that did not reach a final status in time.
-var errNotFinal = errors.New("the order did not reach a final status in time")
-
-// since formats an elapsed time for the transcript.
-func since(t time.Time) string { return time.Since(t).Round(10 * time.Millisecond).String() }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // transcript writes the readable record of the run: a label column and
@@ -49,3 +50,6 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// since formats an elapsed time for the transcript.
+func since(t time.Time) string { return time.Since(t).Round(10 * time.Millisecond).String() }
