@@ -83,12 +83,15 @@ type callState struct {
 	wait         time.Duration // the wait the last CheckRetry decided
 	skewRetried  bool
 	replayRetry  bool
-	last         *APIError // the last error answer seen before a retry
-	sawDate      bool      // the last answer had a Date header
-	rate         RateLimit
-	rateOK       bool
-	quota        Quota
-	quotaOK      bool
+	// rotationRetried: an invalid_token answer was retried once because
+	// the credentials changed after the attempt was signed.
+	rotationRetried bool
+	last            *APIError // the last error answer seen before a retry
+	sawDate         bool      // the last answer had a Date header
+	rate            RateLimit
+	rateOK          bool
+	quota           Quota
+	quotaOK         bool
 }
 
 // credentials returns this attempt's credentials: the call's override (a

@@ -103,3 +103,6 @@ func proofContext(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// asAPIError is errors.As for *client.APIError.
+func asAPIError(err error, target **client.APIError) bool { return errors.As(err, target) }

@@ -73,6 +73,11 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		case ae.Code == "invalid_signature" && st.signed && !st.skewRetried && c.clock.Offset() != st.offset:
 			st.skewRetried = true
 			return st.schedule(ctx, 0, "invalid_signature after clock correction", true), nil
+		case ae.Code == "invalid_token" && !st.rotationRetried && st.credentialsChanged(ctx):
+			// The attempt carried a key that was replaced while it was in
+			// flight and revoked since: the new key decides.
+			st.rotationRetried = true
+			return st.schedule(ctx, 0, "invalid_token after a credentials change", true), nil
 		}
 	}
 	return false, nil
@@ -106,6 +111,17 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, reason st
 		slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason),
 		slog.Int("attempt", st.attempts), slog.Duration("wait", wait))
 	return true
+}
+
+// credentialsChanged reports whether the client's credentials now carry
+// another token than the last attempt sent. A rotation check (a call with
+// its own keys) never switches.
+func (st *callState) credentialsChanged(ctx context.Context) bool {
+	if st.cfg.keys != nil || st.cl.public {
+		return false
+	}
+	cr, _, err := st.credentials(ctx)
+	return err == nil && cr.Token != st.used.Token
 }
 
 // mayRepeat is the safe-to-retry rule: GET and HEAD, side-effect-free
