@@ -244,8 +244,8 @@ func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
 		Data:          env.data,
 		SentAt:        sent,
 		Nonce:         nonce,
-		RequestID:     cleanInfoHeader(h.Get(HeaderRequestID)),
-		CorrelationID: cleanInfoHeader(h.Get(HeaderCorrelationID)),
+		RequestID:     cleanInfoHeader(headerValue(h, HeaderRequestID)),
+		CorrelationID: cleanInfoHeader(headerValue(h, HeaderCorrelationID)),
 		Body:          body,
 	}, nil
 }
@@ -262,7 +262,7 @@ var canonicalBufs = sync.Pool{New: func() any { return new([canonicalBufSize]byt
 // too long, or hold bytes outside visible ASCII (a newline would let a value
 // impersonate several canonical lines).
 func signedHeader(h http.Header, name string) (string, error) {
-	s := strings.TrimSpace(h.Get(name))
+	s := strings.TrimSpace(headerValue(h, name))
 	if s == "" {
 		return "", &VerifyError{Check: CheckHeader, Header: name, Err: ErrMissingHeader}
 	}
@@ -275,6 +275,49 @@ func signedHeader(h http.Header, name string) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+// headerValue returns the first value of a header whose name is given in
+// canonical form. net/http canonicalises incoming names, so a direct lookup
+// almost always hits; on a miss it matches names case-insensitively, for
+// headers copied by hand from sources that lower-case them (serverless
+// gateways, other HTTP stacks).
+func headerValue(h http.Header, name string) string {
+	v, ok := h[name]
+	if !ok {
+		for k, vals := range h {
+			if asciiEqualFold(k, name) {
+				v, ok = vals, true
+				break
+			}
+		}
+	}
+	if !ok || len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
+// asciiEqualFold compares header names ignoring ASCII case only: Unicode
+// folding would let a name such as "X-Webhoo\u212a-Event-Id" (Kelvin sign)
+// stand in for a real one.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // parseUnixSeconds accepts 1 to 12 decimal digits, nothing else: no sign, no

@@ -282,3 +282,25 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// Headers set by hand under a non-canonical spelling are still found.
+func TestVerifyNonCanonicalHeaderKeys(t *testing.T) {
+	v := newVerifier(t)
+	h, body := signed(testSecret, "evt_1", "api.test", fixedNow, orderBody("evt_1"))
+	lower := http.Header{}
+	for k, vals := range h {
+		lower[strings.ToLower(k)] = vals
+	}
+	if _, err := v.Verify(lower, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVerifyHeaderNameFoldingIsASCIIOnly(t *testing.T) {
+	v := newVerifier(t)
+	h, body := signed(testSecret, "evt_1", "api.test", fixedNow, orderBody("evt_1"))
+	h["X-Webhoo\u212a-Event-Id"] = h[webhook.HeaderEventID] // Kelvin sign, not 'k'
+	delete(h, webhook.HeaderEventID)
+	_, err := v.Verify(h, body)
+	wantVerifyErr(t, err, webhook.ErrMissingHeader, webhook.CheckHeader)
+}
