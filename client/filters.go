@@ -88,14 +88,6 @@ func (q *query) sort(fields []string) *query {
 	return q
 }
 
-// plain sets name=s (no filter[] wrapper) unless s is empty.
-func (q *query) plain(name, s string) *query {
-	if s != "" {
-		q.v.Set(name, s)
-	}
-	return q
-}
-
 // extra merges the caller's untyped filters; typed fields win on a clash.
 func (q *query) extra(f Filters) url.Values {
 	for k, vs := range f.v {

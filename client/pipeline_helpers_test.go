@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -122,15 +121,6 @@ func createCall() *call {
 // plainWriteCall is a write that is neither idempotent nor safe.
 func plainWriteCall() *call {
 	return &call{method: http.MethodPost, path: "/private/thing", body: map[string]any{"x": 1}, scope: "s"}
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
 }
 
 // signerVerify checks a's signature with secret.

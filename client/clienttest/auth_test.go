@@ -142,11 +142,11 @@ func TestTimestampWindowFollowsTheSkewedClock(t *testing.T) {
 	r := c.do(http.MethodPost, "/private/exchange/quotes", q, nil)
 	mustError(t, r, 401, "invalid_signature")
 	date, err := http.ParseTime(r.header.Get("Date"))
-	if err != nil || date.Sub(time.Now()) < 9*time.Minute {
+	if err != nil || time.Until(date) < 9*time.Minute {
 		t.Fatalf("Date %q does not show the skew", r.header.Get("Date"))
 	}
 	// A client that corrects its clock from Date signs in the window again.
-	offset := date.Sub(time.Now())
+	offset := time.Until(date)
 	c.clock = func() time.Time { return time.Now().Add(offset) }
 	mustStatus(t, c.do(http.MethodPost, "/private/exchange/quotes", q, nil), 200)
 }
