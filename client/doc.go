@@ -29,14 +29,17 @@
 // Network errors, 429 and 5xx (not 501) are retried only when repeating is
 // safe: GET and HEAD, side-effect-free POSTs (quotes, preflight) and writes
 // that carry an Idempotency-Key. 400, 401, 403, 404, 409 and 422 are never
-// retried, except signature_replay (once, with a new nonce) and
-// invalid_signature right after the clock offset was corrected (once). 429
+// retried, except signature_replay (once, with a new nonce),
+// invalid_signature right after the clock offset was corrected (once) and
+// invalid_token when the credentials were swapped while the attempt was in
+// flight (once, with the new key). 429
 // waits for Retry-After (seconds or HTTP-date); a wait longer than
 // RetryPolicy.MaxRetryAfter or past the context deadline returns at once
 // with APIError.RetryAfter set. Other waits back off exponentially with full
 // jitter. A per-client token bucket (WithRetryBudget) caps retries when the
-// server is down. When the last rate-limit answer said the window is spent,
-// calls wait for its reset before sending.
+// server is down. Calls are paced by the rate-limit window: the client
+// counts what its goroutines send against the Remaining value of the last
+// answer and, once the window is spent, waits for its reset before sending.
 //
 // # Credentials and rotation
 //
@@ -58,7 +61,8 @@
 // it carries the status and a bounded snippet) or *RequestError (no answer:
 // transport error or the context's error, which errors.Is sees through). A
 // write that may have reached the server without an answer matches
-// ErrOutcomeUnknown: repeat it with the same Idempotency-Key. Tokens and
+// ErrOutcomeUnknown (a RequestError, or an error answer that came after an
+// unanswered attempt): repeat it with the same Idempotency-Key. Tokens and
 // secrets never appear in errors, logs or formatted values.
 //
 // # Method names
