@@ -17,25 +17,6 @@ func (t transcript) step(label, format string, args ...any) {
 	fmt.Fprintf(t.w, "%-*s %s\n", labelWidth, label, fmt.Sprintf(format, args...))
 }
 
-// list writes items after a label, wrapped so that lines stay short.
-func (t transcript) list(label string, items []string) {
-	const width = 78
-	line := ""
-	for _, it := range items {
-		if line != "" && labelWidth+1+len(line)+2+len(it) > width {
-			t.step(label, "%s,", line)
-			label, line = "", ""
-		}
-		if line != "" {
-			line += ", "
-		}
-		line += it
-	}
-	if line != "" {
-		t.step(label, "%s", line)
-	}
-}
-
 // short keeps the first n characters of an id, enough to tell ids apart.
 func short(id string, n int) string {
 	if len(id) <= n {
