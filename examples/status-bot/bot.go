@@ -150,8 +150,11 @@ func (b *bot) follow(ctx context.Context, events <-chan *webhook.Event) error {
 		case <-ticker.C:
 			b.pollStale(ctx)
 		case <-ctx.Done():
-			return fmt.Errorf("%d of %d orders not final: %w", b.open(), len(b.orders), ctx.Err())
+			return fmt.Errorf("%d of %d orders not final: %w", b.open()+b.abandoned(), len(b.orders), ctx.Err())
 		}
+	}
+	if n := b.abandoned(); n > 0 {
+		return fmt.Errorf("%d of %d orders could not be followed (see the summary)", n, len(b.orders))
 	}
 	return nil
 }
@@ -166,7 +169,19 @@ func (b *bot) drain() {
 func (b *bot) open() int {
 	n := 0
 	for _, t := range b.orders {
-		if !t.final {
+		if t.open() {
+			n++
+		}
+	}
+	return n
+}
+
+// abandoned counts the orders the bot stopped following after an answer
+// that polling again cannot change.
+func (b *bot) abandoned() int {
+	n := 0
+	for _, t := range b.orders {
+		if t.gaveUp != "" {
 			n++
 		}
 	}
@@ -206,6 +221,13 @@ func (b *bot) onPollAnswer(r pollResult) {
 	t, now := r.t, time.Now()
 	t.polling = false
 	if r.err != nil {
+		var apiErr *client.APIError
+		if errors.As(r.err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429 {
+			// 404, 403, 401...: asking again gives the same answer.
+			t.gaveUp = fmt.Sprintf("%d %s", apiErr.StatusCode, orDash(apiErr.Code))
+			b.log.Error("order not followed any more", "order", t.ref, "err", r.err)
+			return
+		}
 		b.log.Warn("status poll failed", "order", t.ref, "err", r.err)
 		t.failed(now, b.cfg.maxPollInterval())
 		return
@@ -284,14 +306,17 @@ func (b *bot) summary(start time.Time) {
 		case "poll":
 			byPoll++
 		}
-		if t.final {
+		switch {
+		case t.final:
 			state = "final via " + t.via
 			after = " after " + t.finished.Sub(t.started).Round(10*time.Millisecond).String()
+		case t.gaveUp != "":
+			state = "gave up: " + t.gaveUp
 		}
 		fmt.Fprintf(b.w, "%-14s %-11s %-17s%s (events %d, polls %d)\n", t.ref, orDash(t.status), state, after, t.events, t.polls)
 	}
 	fmt.Fprintf(b.w, "%d of %d orders final in %s: %d via webhook, %d via poll; %d status polls in all\n",
-		len(b.orders)-b.open(), len(b.orders), time.Since(start).Round(10*time.Millisecond), byWebhook, byPoll, polls)
+		byWebhook+byPoll, len(b.orders), time.Since(start).Round(10*time.Millisecond), byWebhook, byPoll, polls)
 }
 
 func orDash(s string) string {

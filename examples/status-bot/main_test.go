@@ -197,6 +197,28 @@ func TestRealExchangerNamedOrdersPolledWithoutWebhook(t *testing.T) {
 	}
 }
 
+// An order the exchanger does not know is polled once, reported and
+// dropped: polling it again cannot change a 404.
+func TestUnknownOrderIsReportedNotPolledForever(t *testing.T) {
+	srv := clienttest.NewServer(t)
+	key := srv.Key()
+	var out, logs bytes.Buffer
+	vars := map[string]string{envBaseURL: srv.URL, envToken: key.Token, envHMACSecret: key.HMACSecret}
+	e := env{getenv: func(k string) string { return vars[k] }, stderr: &logs}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := runEnv(ctx, &out, []string{"-stale", "100ms", "TRK-NOT-THERE"}, e)
+	if err == nil || !strings.Contains(err.Error(), "1 of 1 orders could not be followed") {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	if !regexp.MustCompile(`(?m)^TRK-NOT-THERE +- +gave up: 404 not_found \(events 0, polls 1\)$`).MatchString(out.String()) {
+		t.Errorf("summary:\n%s", out.String())
+	}
+	if n := srv.Stats().Operations["GET /private/exchange/orders/{order}/status"]; n != 1 {
+		t.Errorf("%d polls of an unknown order, want 1", n)
+	}
+}
+
 func TestFlags(t *testing.T) {
 	var out, logs bytes.Buffer
 	noEnv := env{getenv: func(string) string { return "" }, stderr: &logs}

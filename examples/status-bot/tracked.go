@@ -19,6 +19,7 @@ type tracked struct {
 	nextPoll time.Time     // no poll before this
 	backoff  time.Duration // the wait after the next poll that shows no final status
 	polling  bool          // a poll is in flight
+	gaveUp   string        // why polling it stopped for good (404, 403...); "" while followed
 }
 
 func newTracked(ref string, now time.Time) *tracked {
@@ -60,7 +61,10 @@ func (t *tracked) failed(now time.Time, maxWait time.Duration) {
 	t.backoff = min(2*t.backoff, maxWait)
 }
 
+// open reports whether the bot is still waiting for the order.
+func (t *tracked) open() bool { return !t.final && t.gaveUp == "" }
+
 // due reports whether the order should be polled now.
 func (t *tracked) due(now time.Time) bool {
-	return !t.final && !t.polling && !now.Before(t.nextPoll)
+	return t.open() && !t.polling && !now.Before(t.nextPoll)
 }
