@@ -62,6 +62,11 @@ func (h *Health) UnmarshalJSON(b []byte) error {
 	}
 	*h = Health(raw.plain)
 	h.Time, _ = time.Parse(time.RFC3339Nano, raw.Time)
+	// openapi.yaml's ClientApiHealth reports hmac_required in its own
+	// "security" section, beside the token object rather than inside it.
+	if req, ok := h.Security["hmac_required"].(bool); ok && h.Key != nil {
+		h.Key.HMACRequired = req
+	}
 	return nil
 }
 
