@@ -16,6 +16,9 @@ type Order struct {
 	StatusLabel string       `json:"status_label"`
 	IsFinal     bool         `json:"is_final"`
 	Amounts     OrderAmounts `json:"amounts"`
+	// PreviousStatus is the status before a change, when the payload puts
+	// it inside the order; OrderEvent.PreviousStatus reads either place.
+	PreviousStatus *Status `json:"previous_status,omitempty"`
 }
 
 // OrderAmounts are the order's amounts as decimal strings.
@@ -35,6 +38,20 @@ type OrderEvent struct {
 	Order Order `json:"order"`
 	// PreviousStatus is the status before an order.status_changed, when sent.
 	PreviousStatus *Status `json:"previous_status,omitempty"`
+}
+
+// UnmarshalJSON decodes the event; the previous status is read from
+// data.previous_status or, where a deployment nests it, from
+// data.order.previous_status.
+func (e *OrderEvent) UnmarshalJSON(b []byte) error {
+	type plain OrderEvent
+	if err := json.Unmarshal(b, (*plain)(e)); err != nil {
+		return err
+	}
+	if e.PreviousStatus == nil {
+		e.PreviousStatus = e.Order.PreviousStatus
+	}
+	return nil
 }
 
 // Payment describes a payment received for an order.

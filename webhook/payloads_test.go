@@ -23,6 +23,10 @@ func TestPayloadTypes(t *testing.T) {
 		{webhook.TypeOrderStatusChanged, `{"order":{"tracking_id":"TRK2","status":{"id":5,"key":"paid","name":"Paid","is_final":false,"is_payment_flow":true}},"previous_status":"created"}`,
 			&webhook.OrderEvent{Order: webhook.Order{TrackingID: "TRK2", Status: webhook.Status{ID: "5", Key: "paid", Name: "Paid", IsPaymentFlow: true}},
 				PreviousStatus: &webhook.Status{Key: "created"}}},
+		// Some deployments nest the previous status inside the order.
+		{webhook.TypeOrderStatusChanged, `{"order":{"tracking_id":"TRK7","status":"completed","previous_status":"processing"}}`,
+			&webhook.OrderEvent{Order: webhook.Order{TrackingID: "TRK7", Status: webhook.Status{Key: "completed"}, PreviousStatus: &webhook.Status{Key: "processing"}},
+				PreviousStatus: &webhook.Status{Key: "processing"}}},
 		{webhook.TypeOrderPreflight, `{"order":{"tracking_id":"TRK3","status":null}}`,
 			&webhook.OrderEvent{Order: webhook.Order{TrackingID: "TRK3"}}},
 		{webhook.TypeOrderPaymentReceived, `{"order":{"tracking_id":"TRK4","status":"paid"},"payment":{"amount":"0.00100000","currency":"BTC","tx_id":123}}`,
