@@ -134,13 +134,7 @@ func (q *quickstart) health(ctx context.Context) error {
 	if !k.ExpiresAt.IsZero() {
 		expires = k.ExpiresAt.UTC().Format(time.RFC3339)
 	}
-	// The vendor's health check says hmac_required in its "security"
-	// section; KeyInfo reads it only from the token object, so look at both.
-	hmacRequired := k.HMACRequired
-	if v, ok := h.Security["hmac_required"].(bool); ok && v {
-		hmacRequired = true
-	}
-	q.t.step("health", "status %s, key %q, hmac_required %t, expires %s", orDash(h.Status), k.Name, hmacRequired, expires)
+	q.t.step("health", "status %s, key %q, hmac_required %t, expires %s", orDash(h.Status), k.Name, k.HMACRequired, expires)
 	// The scopes the quickstart's calls need.
 	needed := []string{"client:health:read", "exchange:routes:read", "exchange:capabilities:read",
 		"exchange:quotes:read", "exchange:preflight:read", "exchange:orders:create", "orders:read", "webhooks:write"}

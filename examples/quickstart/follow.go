@@ -97,24 +97,13 @@ func sameOrder(o *webhook.Order, order *client.Order) bool {
 		(o.ID != "" && string(o.ID) == strconv.FormatInt(order.ID, 10))
 }
 
-// statusChange returns the previous and the new status of an event. The
-// previous status is read from data.previous_status (where
-// webhook.OrderEvent looks) and, failing that, from
-// data.order.previous_status (where clienttest puts it).
+// statusChange returns the previous and the new status of an event.
 func statusChange(ev *webhook.Event, o *webhook.Order) (from, to string) {
 	to = o.Status.Key
 	if p, err := ev.Payload(); err == nil {
 		if oe, ok := p.(*webhook.OrderEvent); ok && oe.PreviousStatus != nil && oe.PreviousStatus.Key != "" {
 			return oe.PreviousStatus.Key, to
 		}
-	}
-	var nested struct {
-		Order struct {
-			Previous webhook.Status `json:"previous_status"`
-		} `json:"order"`
-	}
-	if err := ev.DecodeData(&nested); err == nil && nested.Order.Previous.Key != "" {
-		return nested.Order.Previous.Key, to
 	}
 	return "?", to
 }
