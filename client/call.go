@@ -86,6 +86,7 @@ type callState struct {
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
+	paceHeld        bool      // the attempt was counted as sent by the pacer and not yet answered
 	last            *APIError // the last error answer seen before a retry
 	sawDate         bool      // the last answer had a Date header
 	rate            RateLimit
@@ -188,6 +189,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 		ErrorHandler: keepLastResponse,
 	}
 	resp, err := rc.Do(req)
+	st.releasePace()
 	if err != nil {
 		return nil, st.requestError(ctx, err)
 	}

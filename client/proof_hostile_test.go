@@ -124,9 +124,12 @@ func TestProofEndlessBodyIsBounded(t *testing.T) {
 			if !errors.As(err, &re) || re.StatusCode != status {
 				t.Fatalf("err = %#v, want a *ResponseError with status %d", err, status)
 			}
+			// TotalAlloc is the whole process's (the server's writes, the
+			// race detector's shadow): the bound only separates "stopped at
+			// the limit" from "kept reading" (gigabytes within the timeout).
 			alloc := after.TotalAlloc - before.TotalAlloc
 			t.Logf("limit %d bytes: %d bytes allocated for the call", limit, alloc)
-			if alloc > 8*limit {
+			if alloc > 32*limit {
 				t.Fatalf("%d bytes allocated for a %d-byte limit", alloc, limit)
 			}
 		})

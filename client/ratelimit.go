@@ -75,9 +75,14 @@ type limitTracker struct {
 	// Pacing state, on the server's clock.
 	paced  bool      // a window with Remaining and Reset was seen
 	win    time.Time // end of the window avail counts for; zero: a new window began and no answer has named its end yet
+	minRem int       // the lowest Remaining reported for win: the server's latest count
 	avail  int       // requests the client may still send before win; -1: no limit known
 	limit  int       // the window's size, -1 if never reported
 	rolled time.Time // when the last window ended (reserve noticed it)
+	// outstanding counts requests sent and not answered yet. The server's
+	// Remaining does not include them, and any of them may still land in
+	// the current window, even one sent in the previous window.
+	outstanding int
 }
 
 // pollAnswer is how often a caller waiting for an answer to name the new
@@ -113,43 +118,67 @@ func (t *limitTracker) record(rl RateLimit, rok bool, q Quota, qok bool, now tim
 	switch {
 	case !rl.Reset.After(now) || (!t.win.IsZero() && rl.Reset.Before(t.win)):
 		// An answer from a window that is already over.
-	case rl.Reset.Equal(t.win) || (t.win.IsZero() && t.paced):
-		// The current window: the server's count does not include what is
-		// still in flight, the client's does; keep the smaller.
-		t.win = rl.Reset
-		t.avail = min(t.avail, rl.Remaining)
-		if t.avail < 0 {
-			t.avail = rl.Remaining
-		}
+		return
+	case rl.Reset.Equal(t.win):
+		// Answers arrive out of order; the lowest count is the latest.
+		t.minRem = min(t.minRem, rl.Remaining)
 	default:
-		// The first window seen, or a later one than the estimate's.
-		t.win, t.avail, t.paced = rl.Reset, rl.Remaining, true
+		// The first window seen, the one that began when the last ended,
+		// or a later one than the estimate's.
+		t.win, t.minRem, t.paced = rl.Reset, rl.Remaining, true
 	}
+	t.avail = max(t.minRem-t.outstanding, 0)
+}
+
+// sent counts a request that goes out; answered counts its answer (or its
+// failure).
+func (t *limitTracker) sent() {
+	t.mu.Lock()
+	t.outstanding++
+	t.mu.Unlock()
+}
+
+func (t *limitTracker) answered() {
+	t.mu.Lock()
+	if t.outstanding > 0 {
+		t.outstanding--
+	}
+	t.mu.Unlock()
 }
 
 // reserve takes one request from the current window. It returns 0 when
-// the request may go now, else how long to wait before asking again.
+// the request may go now (it is then counted as sent), else how long to
+// wait before asking again.
 func (t *limitTracker) reserve(now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.paced {
+		t.outstanding++
 		return 0
 	}
 	if !t.win.IsZero() && !now.Before(t.win) {
-		// The window is over: the next one allows limit requests, and
-		// its end is learned from the first answer in it.
-		t.win, t.avail, t.rolled = time.Time{}, t.limit, now
+		// The window is over: the next one allows limit requests, less
+		// those still in flight, and its end is learned from the first
+		// answer in it.
+		t.win, t.rolled = time.Time{}, now
+		t.avail = -1
+		if t.limit >= 0 {
+			t.avail = max(t.limit-t.outstanding, 0)
+		}
 	}
 	switch {
 	case t.avail < 0:
+		t.outstanding++
 		return 0
 	case t.avail > 0:
 		t.avail--
+		t.outstanding++
 		return 0
 	case t.win.IsZero():
 		if now.Sub(t.rolled) > unknownWindow {
 			// No answer named the new window: stop pacing until one does.
 			t.paced = false
+			t.outstanding++
 			return 0
 		}
 		return pollAnswer
@@ -183,15 +212,18 @@ func (c *Client) Quota() (q Quota, ok bool) {
 // window is spent (the last answer said Remaining 0, or the client has sent
 // as many requests as the window had left), until the window resets. A
 // wait longer than MaxRetryAfter or past ctx's deadline is not taken: the
-// request goes out and the server decides.
+// request goes out and the server decides. When pace returns nil the
+// request is counted as sent; the caller reports its answer with
+// limits.answered.
 func (c *Client) pace(ctx context.Context) error {
 	logged := false
 	for {
 		wait := c.limits.reserve(c.clock.serverNow())
-		if wait <= 0 || wait > c.retry.MaxRetryAfter {
+		if wait <= 0 {
 			return nil
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		if dl, ok := ctx.Deadline(); wait > c.retry.MaxRetryAfter || (ok && time.Until(dl) < wait) {
+			c.limits.sent()
 			return nil
 		}
 		if !logged {

@@ -25,6 +25,7 @@ const peekLimit = 64 << 10
 // error: do turns the last response or error into the caller's error.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	c := st.c
+	st.releasePace()
 	if resp != nil {
 		st.learn(resp)
 	}
@@ -210,6 +211,15 @@ func (st *callState) peek(resp *http.Response) *APIError {
 	}
 	st.last = ae
 	return ae
+}
+
+// releasePace tells the pacer that the last attempt was answered (or
+// failed).
+func (st *callState) releasePace() {
+	if st.paceHeld {
+		st.paceHeld = false
+		st.c.limits.answered()
+	}
 }
 
 // learn takes the clock offset and rate-limit values from an answer.

@@ -43,6 +43,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		closeBody(req)
 		return nil, err
 	}
+	st.paceHeld = true
 	// A shallow copy with its own header map: the caller's request is not
 	// modified, and an earlier attempt still being written is not raced.
 	r := new(http.Request)
