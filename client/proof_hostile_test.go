@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,6 +68,25 @@ func FuzzHostileAnswer(f *testing.F) {
 	f.Add(200, "application/json", []byte(`{"state":0,"result":{"order":{"status":{"id":"x","is_final":"yes"}}}}`))
 	f.Add(401, "", []byte(`{"state":1,"message":null,"error":null,"meta":[]}`))
 	f.Add(200, "application/json", []byte(strings.Repeat("[", 10000)))
+	// One server for every input (a server per input would spend the
+	// fuzzing time on listening sockets); inputs run one after the other
+	// in a worker, and the mutex covers the race detector's view.
+	var mu sync.Mutex
+	var cur struct {
+		status      int
+		contentType string
+		body        []byte
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		status, ct, body := cur.status, cur.contentType, cur.body
+		mu.Unlock()
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	c := hostileClient(f, srv.URL, 4096)
 	f.Fuzz(func(t *testing.T, status int, contentType string, body []byte) {
 		if status < 200 || status > 599 {
 			status = 200 + (status%400+400)%400
@@ -74,18 +94,15 @@ func FuzzHostileAnswer(f *testing.F) {
 		if status >= 300 && status < 400 {
 			status += 100 // redirects are covered by FuzzFinish
 		}
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", strings.Map(func(r rune) rune {
-				if r < 0x20 || r > 0x7e {
-					return -1
-				}
-				return r
-			}, contentType))
-			w.WriteHeader(status)
-			_, _ = w.Write(body)
-		}))
-		defer srv.Close()
-		c := hostileClient(t, srv.URL, 4096)
+		mu.Lock()
+		cur.status, cur.body = status, body
+		cur.contentType = strings.Map(func(r rune) rune {
+			if r < 0x20 || r > 0x7e {
+				return -1
+			}
+			return r
+		}, contentType)
+		mu.Unlock()
 		_, err := c.OrderStatus(context.Background(), "1")
 		checkHostileError(t, status, err)
 	})
