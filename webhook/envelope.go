@@ -132,61 +132,162 @@ func (s *jsonScanner) skipSpace(i int) int {
 	return i
 }
 
+// Byte classes of the first byte of a value, for the dispatch of skipValue.
+const (
+	vBad = iota
+	vString
+	vObject
+	vArray
+	vNumber
+	vTrue
+	vFalse
+	vNull
+)
+
+var valueClass = [256]uint8{
+	'"': vString, '{': vObject, '[': vArray, '-': vNumber,
+	'0': vNumber, '1': vNumber, '2': vNumber, '3': vNumber, '4': vNumber,
+	'5': vNumber, '6': vNumber, '7': vNumber, '8': vNumber, '9': vNumber,
+	't': vTrue, 'f': vFalse, 'n': vNull,
+}
+
+// isDigit and stringPlain are byte tables: one load instead of two
+// comparisons in the tightest loops.
+var isDigit = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true}
+
+// stringPlain is false for the bytes that end a plain run inside a string:
+// '"', '\\' and the control bytes.
+var stringPlain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// The first four or five bytes of the literals, little-endian.
+var (
+	litTrue = binary.LittleEndian.Uint32([]byte("true"))
+	litNull = binary.LittleEndian.Uint32([]byte("null"))
+	litAlse = binary.LittleEndian.Uint32([]byte("alse"))
+)
+
 // skipValue returns the index just past the value starting at i. It is one
 // loop with an explicit stack of open containers rather than a recursion: a
-// function call per token would cost more than the token.
+// function call per token would cost more than the token. Keys, plain
+// strings, integers, literals and single-byte whitespace are handled inline;
+// escapes, fractions, exponents and longer whitespace go to helpers.
 func (s *jsonScanner) skipValue(i, depth int) (int, error) {
 	b := s.b
 	var open [maxJSONDepth]bool // true for an object, false for an array
 	n := 0
+	key := false // a key and ':' come before the value at i
 	var err error
 	for {
+		if key {
+			if i >= len(b) || b[i] != '"' {
+				return i, s.fail(i, "want a key")
+			}
+			start := i
+			j := i + 1
+			for {
+				if j+8 > len(b) {
+					j = stringSpecialTail(b, j)
+					break
+				}
+				if m := specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if j < len(b) && b[j] == '"' {
+				i = j + 1
+			} else if i, err = s.skipString(start); err != nil {
+				return i, err
+			}
+			if i < len(b) && b[i] <= ' ' {
+				i = s.skipSpace(i)
+			}
+			if i >= len(b) || b[i] != ':' {
+				return i, s.fail(i, "want ':'")
+			}
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = s.skipSpace(i)
+			}
+		}
 		// A value starts at i (whitespace already skipped).
 		if i >= len(b) {
 			return i, s.fail(i, "want a value")
 		}
-		switch c := b[i]; {
-		case c == '"':
-			// Fast path for a plain string; skipString handles the rest.
-			if j := stringSpecial(b, i+1); j < len(b) && b[j] == '"' {
+		switch valueClass[b[i]] {
+		case vString:
+			start := i
+			j := i + 1
+			for {
+				if j+8 > len(b) {
+					j = stringSpecialTail(b, j)
+					break
+				}
+				if m := specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if j < len(b) && b[j] == '"' {
 				i = j + 1
-			} else if i, err = s.skipString(i); err != nil {
+			} else if i, err = s.skipString(start); err != nil {
 				return i, err
 			}
-		case c == '{' || c == '[':
+		case vObject, vArray:
 			if depth+n >= maxJSONDepth {
 				return i, s.fail(i, "nested too deeply")
 			}
-			isObject := c == '{'
-			i = s.skipSpace(i + 1)
+			isObject := b[i] == '{'
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = s.skipSpace(i)
+			}
 			if i < len(b) && b[i] == closerOf(isObject) {
 				i++
 				break // an empty container is a complete value
 			}
 			open[n] = isObject
 			n++
-			if isObject {
-				if i, err = s.skipKey(i); err != nil {
-					return i, err
-				}
-			}
+			key = isObject
 			continue // the first element
-		case c == 't':
-			if i, err = s.skipLiteral(i, "true"); err != nil {
+		case vNumber:
+			start := i
+			if c := b[i]; c != '-' && c != '0' {
+				// The common case: an integer without a sign.
+				i++
+				for i < len(b) && isDigit[b[i]] {
+					i++
+				}
+				if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+					if i, err = s.skipNumber(start); err != nil {
+						return i, err
+					}
+				}
+			} else if i, err = s.skipNumber(start); err != nil {
 				return i, err
 			}
-		case c == 'f':
-			if i, err = s.skipLiteral(i, "false"); err != nil {
-				return i, err
+		case vTrue:
+			if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litTrue {
+				return i, s.fail(i, "bad literal")
 			}
-		case c == 'n':
-			if i, err = s.skipLiteral(i, "null"); err != nil {
-				return i, err
+			i += 4
+		case vFalse:
+			if i+5 > len(b) || binary.LittleEndian.Uint32(b[i+1:]) != litAlse {
+				return i, s.fail(i, "bad literal")
 			}
-		case c == '-' || ('0' <= c && c <= '9'):
-			if i, err = s.skipNumber(i); err != nil {
-				return i, err
+			i += 5
+		case vNull:
+			if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litNull {
+				return i, s.fail(i, "bad literal")
 			}
+			i += 4
 		default:
 			return i, s.fail(i, "want a value")
 		}
@@ -196,21 +297,21 @@ func (s *jsonScanner) skipValue(i, depth int) (int, error) {
 			if n == 0 {
 				return i, nil
 			}
-			i = s.skipSpace(i)
+			if i < len(b) && b[i] <= ' ' {
+				i = s.skipSpace(i)
+			}
 			if i >= len(b) {
 				return i, s.fail(i, "unterminated container")
 			}
 			isObject := open[n-1]
-			if b[i] == ',' {
-				i = s.skipSpace(i + 1)
-				if isObject {
-					if i, err = s.skipKey(i); err != nil {
-						return i, err
-					}
+			if c := b[i]; c == ',' {
+				i++
+				if i < len(b) && b[i] <= ' ' {
+					i = s.skipSpace(i)
 				}
+				key = isObject
 				break
-			}
-			if b[i] != closerOf(isObject) {
+			} else if c != closerOf(isObject) {
 				return i, s.fail(i, "want ',' or a closing bracket")
 			}
 			i++
@@ -224,26 +325,6 @@ func closerOf(isObject bool) byte {
 		return '}'
 	}
 	return ']'
-}
-
-// skipKey checks `"key" :` at i and returns the index of the value after it.
-func (s *jsonScanner) skipKey(i int) (int, error) {
-	if i >= len(s.b) || s.b[i] != '"' {
-		return i, s.fail(i, "want a key")
-	}
-	if j := stringSpecial(s.b, i+1); j < len(s.b) && s.b[j] == '"' {
-		i = j + 1
-	} else {
-		var err error
-		if i, err = s.skipString(i); err != nil {
-			return i, err
-		}
-	}
-	i = s.skipSpace(i)
-	if i >= len(s.b) || s.b[i] != ':' {
-		return i, s.fail(i, "want ':'")
-	}
-	return s.skipSpace(i + 1), nil
 }
 
 // skipString returns the index just past the string starting at i (a quote).
@@ -291,36 +372,40 @@ func (s *jsonScanner) skipString(i int) (int, error) {
 const (
 	ones   = 0x0101010101010101
 	highs  = 0x8080808080808080
-	quotes = '"' * ones
 	slashs = '\\' * ones
-	spaces = 0x20 * ones
 )
 
 // stringSpecial returns the index of the first '"', '\\' or byte below 0x20
-// at or after i, or len(b). Per eight-byte word, (x-ones)&^x&highs flags the
-// zero bytes of x; the lowest flag is always exact, which is all we need.
+// at or after i, or len(b). It is small enough to be inlined into the
+// scanner's loop; the last few bytes of the body go to stringSpecialTail.
 func stringSpecial(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		q, e := w^quotes, w^slashs
-		found := ((q - ones) &^ q) | ((e - ones) &^ e) | ((w - spaces) &^ w)
-		if found &= highs; found != 0 {
-			return i + bits.TrailingZeros64(found)>>3
+		if m := specialBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
+	return stringSpecialTail(b, i)
+}
+
+// specialBytes flags, in the high bit of each byte of w, the bytes that end a
+// plain run in a string. Per byte, (x-n)&^x&0x80 flags x < n (n <= 0x80).
+// x^0x02 maps '"' to 0x20 and the control bytes onto themselves, so one test
+// below 0x21 finds both; a second finds '\\'. Borrows can flag bytes above
+// a real hit but never below it: the lowest flag is always exact, which is
+// all the scanner uses.
+func specialBytes(w uint64) uint64 {
+	t := w ^ (0x02 * ones)
+	e := w ^ slashs
+	return (((t - 0x21*ones) &^ t) | ((e - ones) &^ e)) & highs
+}
+
+func stringSpecialTail(b []byte, i int) int {
 	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+		if !stringPlain[b[i]] {
 			return i
 		}
 	}
 	return i
-}
-
-func (s *jsonScanner) skipLiteral(i int, lit string) (int, error) {
-	if !bytes.HasPrefix(s.b[i:], []byte(lit)) {
-		return i, s.fail(i, "bad literal")
-	}
-	return i + len(lit), nil
 }
 
 // skipNumber checks the JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?

@@ -17,6 +17,10 @@ var envelopeInputs = []string{
 	"{\"a\":\"tab\there\"}", "{\"a\":\"nul\x00\"}", `{"long":"0123456789abcdef0123456789abcdef\"quoted\" and \\ more text here"}`,
 	`{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12g4"}`, `{"a":"abc}`, `{"a":"abc\"}`, `{"a":[1,2}`, `{"a":{"b":1]}`,
 	`{"a":1}x`, `{"a":1}{}`, `{'a':1}`, `{a:1}`, `{"a":[,1]}`, `{"a":[1,]}`, `{"a":"\\"}`, `{"a":"\\\"}`,
+	"{\"a\":\" !#\x1f\"}", "{\"a\":\" !#~\x7f\x80\xff\"}", "{\"long key with\x01control\":1}", `{"a":-0.5e+3,"b":[1e5,0E0,-9,12]}`,
+	`{"a":12.}`, `{"a":fals}`, `{"a":falsee}`, `{"a":nulll}`, `{"a":true`, `{"a":tr`, `{"a":f`, `{"a":"x`, `{"a":"0123456789`,
+	`{"a":[true,false,null,{"b":null}]}`, `{"k":1,"0123456789abcdef":{"0123456789abcdef":"0123456789abcdef"}}`,
+	`{"a":[ 1 , { "b" : "c" } ] }`, `{"a":{"b" "c"}}`, `{"a":{"b":"c",}}`, `{"a":{1:2}}`,
 	strings.Repeat("[", 300) + strings.Repeat("]", 300), `{"d":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`,
 }
 
