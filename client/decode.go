@@ -12,6 +12,13 @@ import (
 // and the prose documentation disagree on several operations, so both are
 // accepted. An empty key means the result is decoded as it is.
 func unwrapInto(raw json.RawMessage, key string, out any) error {
+	return unwrap(raw, key, out, false)
+}
+
+// unwrap is unwrapInto; valid says raw is known to be one well-formed JSON
+// value (the envelope decoder produced it), which lets a type with its own
+// decoder be handed the bytes without validating them again.
+func unwrap(raw json.RawMessage, key string, out any, valid bool) error {
 	raw = bytes.TrimSpace(emptyArraysToNull(raw))
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
@@ -28,21 +35,48 @@ func unwrapInto(raw json.RawMessage, key string, out any) error {
 			}
 		}
 	}
+	// A type with its own decoder (OrderStatus, for one) is handed valid
+	// bytes directly: json.Unmarshal would only validate them again before
+	// calling it with the same bytes, and at the top level it returns the
+	// decoder's error as is. (Rewriting empty arrays keeps JSON valid.)
+	if u, ok := out.(json.Unmarshaler); ok && valid {
+		return u.UnmarshalJSON(raw)
+	}
 	return json.Unmarshal(raw, out)
 }
 
+// resultInto is the envelope's result field for callInto: the envelope
+// decoder hands it the result's bytes, and it unwraps them into out in the
+// same pass, instead of copying them into a json.RawMessage to parse them a
+// second time after the envelope. A result that does not decode does not
+// stop the envelope's decoding (so meta, state and an error envelope are
+// read as before): its error is kept in err for callInto to report.
+type resultInto[T any] struct {
+	key string
+	out *T
+	err error
+}
+
+// UnmarshalJSON decodes one "result" value; a repeated key starts afresh,
+// so the last one wins, as it does for a json.RawMessage.
+func (r *resultInto[T]) UnmarshalJSON(b []byte) error {
+	var zero T
+	*r.out = zero
+	r.err = unwrap(b, r.key, r.out, true)
+	return nil
+}
+
 // callInto runs cl and decodes its result, bare or wrapped under key, into
-// a new T.
+// a new T. A result that is absent or null leaves T zero.
 func callInto[T any](ctx context.Context, c *Client, cl *call, key string, opts []CallOption) (*T, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
+	res := &resultInto[T]{key: key, out: new(T)}
+	if _, err := c.do(ctx, cl, res, opts); err != nil {
 		return nil, err
 	}
-	out := new(T)
-	if err := unwrapInto(raw, key, out); err != nil {
-		return nil, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, err)
+	if res.err != nil {
+		return nil, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, res.err)
 	}
-	return out, nil
+	return res.out, nil
 }
 
 // emptyArraysToNull rewrites every empty JSON array ("[]", blanks allowed
