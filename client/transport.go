@@ -114,7 +114,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // TransferEncoding to "identity" is net/http's documented way to send a
 // body as it is, without chunking: the empty body then sends nothing on
 // the wire (no Content-Length, no Transfer-Encoding, no bytes) and needs no
-// probe. HTTP/2 ignores the field and sends an empty DATA frame as before.
+// probe. HTTP/2 does not read the field: nothing changes there.
 func forbidTransportResend(r *http.Request) {
 	r.GetBody = nil
 	if r.Body == nil || r.Body == http.NoBody {
