@@ -109,18 +109,23 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 //
 // An empty body stands in for a missing one. Its length is 0, which net/http
 // reads as "unknown" for a non-nil body; left at that, the Transport probes
-// such a body on every attempt, with a goroutine and a timer, to learn that
-// it is empty (a tenth of a GET's round trip in BENCHMARKS.md). Setting
-// TransferEncoding to "identity" is net/http's documented way to send a
-// body as it is, without chunking: the empty body then sends nothing on
-// the wire (no Content-Length, no Transfer-Encoding, no bytes) and needs no
-// probe. HTTP/2 does not read the field: nothing changes there.
+// such a body of a GET, HEAD, DELETE or OPTIONS on every attempt, with a
+// goroutine and a timer, to learn that it is empty (a tenth of a GET's
+// round trip in BENCHMARKS.md), and then sends no body. For these methods,
+// TransferEncoding "identity" (net/http's documented way to send a body as
+// it is, without chunking) sends the same nothing on the wire (no
+// Content-Length, no Transfer-Encoding, no bytes) with no probe. Other
+// methods (a POST without a body) are not probed and keep their wire form,
+// an empty chunked body. HTTP/2 does not read the field.
 func forbidTransportResend(r *http.Request) {
 	r.GetBody = nil
 	if r.Body == nil || r.Body == http.NoBody {
 		r.Body = emptyBody{}
 		r.ContentLength = 0
-		r.TransferEncoding = identityEncoding
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodOptions:
+			r.TransferEncoding = identityEncoding
+		}
 	}
 }
 
