@@ -17,22 +17,17 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/iexkit/exchanger-go/client/clienttest"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "fake-exchanger:", err)
-		stop()
-		os.Exit(1)
-	}
+	demo.Main("fake-exchanger", func(ctx context.Context, stdout io.Writer, args []string) error {
+		return run(ctx, args, stdout, os.Stderr)
+	})
 }
 
 // run serves until ctx is done.

@@ -4,15 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
-)
 
-// Environment variables naming a real exchanger (the same as client.FromEnv).
-const (
-	envBaseURL    = "IEX_API_BASE_URL"
-	envToken      = "IEX_API_TOKEN"
-	envHMACSecret = "IEX_API_HMAC_SECRET"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 // config is what the flags say.
@@ -58,7 +52,7 @@ exchanger, creates an order only with -create, and registers a webhook only
 with -webhook-url; otherwise it polls.
 
 Flags:
-`, envBaseURL, envToken, envHMACSecret)
+`, demo.EnvBaseURL, demo.EnvToken, demo.EnvHMACSecret)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -71,12 +65,4 @@ Flags:
 		return c, fmt.Errorf("-webhook-wait, -timeout and -fake-step must be positive")
 	}
 	return c, nil
-}
-
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

@@ -10,26 +10,34 @@ import (
 	"time"
 
 	"github.com/iexkit/exchanger-go/client"
+	"github.com/iexkit/exchanger-go/client/clienttest"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
+	"github.com/iexkit/exchanger-go/webhook"
 )
 
 // runEnv is run with its environment made explicit.
-func runEnv(ctx context.Context, w io.Writer, args []string, e env) error {
-	cfg, err := parseConfig(args, e.stderr)
+func runEnv(ctx context.Context, w io.Writer, args []string, e demo.Env) error {
+	cfg, err := parseConfig(args, e.Stderr)
 	if err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, cfg.verbose)
+	log := demo.NewLogger(e.Stderr, cfg.verbose)
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 
 	start := time.Now()
-	tg, err := connect(cfg, e, log)
+	// The embedded fake's orders walk through processing to completed on
+	// their own, one step every -fake-step.
+	tg, err := demo.Connect(e, "exchanger-go-quickstart", []clienttest.Option{
+		clienttest.WithOrderSchedule([]string{clienttest.StatusProcessing, clienttest.StatusCompleted}, cfg.fakeStep),
+		clienttest.WithLogger(log.With("component", "fake-exchanger")),
+	}, log)
 	if err != nil {
 		return err
 	}
-	defer tg.close()
-	q := &quickstart{cfg: cfg, env: e, log: log, tg: tg, c: tg.c, t: transcript{w}}
-	q.t.step("exchanger", "%s", tg.about)
+	defer tg.Close()
+	q := &quickstart{cfg: cfg, env: e, log: log, tg: tg, c: tg.Client, t: transcript{w}}
+	q.t.step("exchanger", "%s", tg.About)
 	if err := q.flow(ctx); err != nil {
 		return err
 	}
@@ -40,9 +48,9 @@ func runEnv(ctx context.Context, w io.Writer, args []string, e env) error {
 // quickstart holds what the steps share.
 type quickstart struct {
 	cfg config
-	env env
+	env demo.Env
 	log *slog.Logger
-	tg  *target
+	tg  *demo.Target
 	c   *client.Client
 	t   transcript
 }
@@ -51,17 +59,23 @@ type quickstart struct {
 func (q *quickstart) flow(ctx context.Context) error {
 	// Whether an order will be created decides whether a webhook is worth
 	// registering: a real exchanger gets one only with -create and -webhook-url.
-	willCreate := q.tg.fake || q.cfg.create
-	var rcv *receiver
+	fake := q.tg.Fake != nil
+	willCreate := fake || q.cfg.create
+	var rcv *demo.Receiver
 	switch {
-	case q.tg.fake || (willCreate && q.cfg.webhookURL != ""):
-		r, err := startReceiver(ctx, q.c, q.cfg.listen, q.cfg.webhookURL, q.env, q.log)
+	case fake || (willCreate && q.cfg.webhookURL != ""):
+		r, err := demo.StartReceiver(ctx, q.c, demo.ReceiverConfig{
+			Listen:    q.cfg.listen,
+			PublicURL: q.cfg.webhookURL,
+			Name:      "exchanger-go quickstart",
+			Events:    []string{webhook.TypeOrderStatusChanged},
+		}, q.env, q.log)
 		if err != nil {
 			return err
 		}
-		defer r.stop(q.c, q.log)
+		defer r.Stop(q.c, q.log)
 		rcv = r
-		q.t.step("webhook", "receiver %s registered as endpoint %s for order.status_changed", r.url, short(r.endpointID, 8))
+		q.t.step("webhook", "receiver %s registered as endpoint %s for order.status_changed", r.URL, short(r.EndpointID, 8))
 	case !willCreate:
 		q.t.step("webhook", "not registered: no order will be created")
 	default:
@@ -254,7 +268,7 @@ func (q *quickstart) quote(ctx context.Context, route *client.Route) (*client.Qu
 // route asks for from the flags, or with demo values on the fake.
 func (q *quickstart) preflight(ctx context.Context, route *client.Route, quote *client.Quote, qp client.QuoteParams) (client.CreateOrderParams, bool, error) {
 	in, out := q.cfg.incomeAccount, q.cfg.outcomeAccount
-	if q.tg.fake {
+	if q.tg.Fake != nil {
 		if in == "" {
 			in = "TDemoIncomeWallet0000000000000001"
 		}
@@ -296,7 +310,7 @@ func (q *quickstart) createOrder(ctx context.Context, route *client.Route, p cli
 		// with the same -idempotency-key returns it instead of a second one.
 		return nil, fmt.Errorf("create order (Idempotency-Key %s): %w", key, err)
 	}
-	q.t.step("create order", "%s, status %s: give %s %s, receive %s %s", orderRef(order), order.Status.Key,
+	q.t.step("create order", "%s, status %s: give %s %s, receive %s %s", demo.OrderRef(order), order.Status.Key,
 		order.Amounts.Give, route.From.Code, order.Amounts.Receive, route.To.Code)
 	q.t.step("", "Idempotency-Key %s, request id %s", key, orDash(short(resp.RequestID, 8)))
 
@@ -305,18 +319,6 @@ func (q *quickstart) createOrder(ctx context.Context, route *client.Route, p cli
 	if err != nil {
 		return nil, fmt.Errorf("create order again with the same key: %w", err)
 	}
-	q.t.step("same key again", "order %s, Idempotency-Replayed %t: no second order", orderRef(twin), again.IdempotencyReplayed)
+	q.t.step("same key again", "order %s, Idempotency-Replayed %t: no second order", demo.OrderRef(twin), again.IdempotencyReplayed)
 	return order, nil
-}
-
-// orderRef is the reference the transcript and the status calls use.
-func orderRef(o *client.Order) string {
-	switch {
-	case o.TrackingID != "":
-		return o.TrackingID
-	case o.PublicID != "":
-		return o.PublicID
-	default:
-		return fmt.Sprint(o.ID)
-	}
 }

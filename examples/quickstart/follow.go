@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iexkit/exchanger-go/client"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
@@ -17,8 +18,8 @@ var errNotFinal = errors.New("the order did not reach a final status in time")
 // follow waits until the order's status is final: from the verified
 // order.status_changed webhooks first, and by polling when none arrives
 // within -webhook-wait (or when there is no receiver).
-func (q *quickstart) follow(ctx context.Context, rcv *receiver, order *client.Order) error {
-	ref := orderRef(order)
+func (q *quickstart) follow(ctx context.Context, rcv *demo.Receiver, order *client.Order) error {
+	ref := demo.OrderRef(order)
 	if rcv != nil {
 		final, err := q.waitWebhooks(ctx, rcv, order)
 		if err != nil {
@@ -58,12 +59,12 @@ func (q *quickstart) follow(ctx context.Context, rcv *receiver, order *client.Or
 
 // waitWebhooks prints the order's verified events until one says the status
 // is final (true), or none has come for -webhook-wait (false).
-func (q *quickstart) waitWebhooks(ctx context.Context, rcv *receiver, order *client.Order) (bool, error) {
+func (q *quickstart) waitWebhooks(ctx context.Context, rcv *demo.Receiver, order *client.Order) (bool, error) {
 	quiet := time.NewTimer(q.cfg.webhookWait)
 	defer quiet.Stop()
 	for {
 		select {
-		case ev := <-rcv.events:
+		case ev := <-rcv.Events():
 			o := ev.OrderRef()
 			if o == nil || !sameOrder(o, order) {
 				q.log.Debug("webhook event for another order", "event", ev.ID, "type", ev.Type)

@@ -25,47 +25,18 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		stop()
-		os.Exit(1)
-	}
+	demo.Main("quickstart", run)
 }
 
 // run is the program: it parses args, writes the transcript to w and
 // returns when the order is final (or, against a real exchanger without
 // -create, after the preflight).
 func run(ctx context.Context, w io.Writer, args []string) error {
-	return runEnv(ctx, w, args, env{getenv: os.Getenv, stderr: os.Stderr})
-}
-
-// env is what run takes from the process, replaceable in tests.
-type env struct {
-	getenv func(string) string
-	stderr io.Writer // slog diagnostics and flag usage
-	// holdsSecret, when set, is told every secret the program holds (the
-	// fake's token and HMAC secret, the webhook secret), so that a test can
-	// check that none of them is printed.
-	holdsSecret func(string)
-}
-
-func (e env) secret(s string) {
-	if e.holdsSecret != nil && s != "" {
-		e.holdsSecret(s)
-	}
+	return runEnv(ctx, w, args, demo.OSEnv())
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/iexkit/exchanger-go/client/clienttest"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 // secrets collects what the program reports holding.
@@ -59,7 +60,7 @@ func TestEmbeddedFakeWholeFlow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	start := time.Now()
-	err := runEnv(ctx, &out, []string{"-fake-step", "150ms", "-v"}, env{getenv: noEnv, stderr: &logs, holdsSecret: held.add})
+	err := runEnv(ctx, &out, []string{"-fake-step", "150ms", "-v"}, demo.Env{Getenv: noEnv, Stderr: &logs, HoldsSecret: held.add})
 	if err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, out.String(), logs.String())
 	}
@@ -90,7 +91,7 @@ func TestEmbeddedFakeWholeFlow(t *testing.T) {
 // run itself, as main calls it: with no IEX_API_BASE_URL in the process
 // environment it must use the fake and print none of its secrets' shapes.
 func TestRunWithProcessEnvironment(t *testing.T) {
-	t.Setenv(envBaseURL, "")
+	t.Setenv(demo.EnvBaseURL, "")
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -111,7 +112,7 @@ func TestFallsBackToPollingWhenNoWebhookComes(t *testing.T) {
 	defer cancel()
 	// The first status change comes 300ms after the order is created; a 1ms
 	// window gives up long before.
-	err := runEnv(ctx, &out, []string{"-fake-step", "300ms", "-webhook-wait", "1ms"}, env{getenv: noEnv, stderr: &logs})
+	err := runEnv(ctx, &out, []string{"-fake-step", "300ms", "-webhook-wait", "1ms"}, demo.Env{Getenv: noEnv, Stderr: &logs})
 	if err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, out.String(), logs.String())
 	}
@@ -126,7 +127,7 @@ func TestRealExchangerWithoutCreateMakesNoOrder(t *testing.T) {
 	srv := clienttest.NewServer(t)
 	key := srv.Key()
 	var out, logs bytes.Buffer
-	e := env{getenv: mapEnv(map[string]string{envBaseURL: srv.URL, envToken: key.Token, envHMACSecret: key.HMACSecret}), stderr: &logs}
+	e := demo.Env{Getenv: mapEnv(map[string]string{demo.EnvBaseURL: srv.URL, demo.EnvToken: key.Token, demo.EnvHMACSecret: key.HMACSecret}), Stderr: &logs}
 	if err := runEnv(context.Background(), &out, nil, e); err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, out.String(), logs.String())
 	}
@@ -152,7 +153,7 @@ func TestRealExchangerWithCreatePollsWithoutWebhookURL(t *testing.T) {
 	srv := clienttest.NewServer(t, clienttest.WithOrderSchedule([]string{clienttest.StatusCompleted}, 200*time.Millisecond))
 	key := srv.Key()
 	var out, logs bytes.Buffer
-	e := env{getenv: mapEnv(map[string]string{envBaseURL: srv.URL, envToken: key.Token, envHMACSecret: key.HMACSecret}), stderr: &logs}
+	e := demo.Env{Getenv: mapEnv(map[string]string{demo.EnvBaseURL: srv.URL, demo.EnvToken: key.Token, demo.EnvHMACSecret: key.HMACSecret}), Stderr: &logs}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := runEnv(ctx, &out, []string{"-create", "-idempotency-key", "crm-order-4242", "-outcome-account", "4276000011112222"}, e); err != nil {
@@ -174,20 +175,20 @@ func TestRealExchangerWithCreatePollsWithoutWebhookURL(t *testing.T) {
 
 func TestHelpAndBadFlags(t *testing.T) {
 	var out, logs bytes.Buffer
-	err := runEnv(context.Background(), &out, []string{"-h"}, env{getenv: noEnv, stderr: &logs})
+	err := runEnv(context.Background(), &out, []string{"-h"}, demo.Env{Getenv: noEnv, Stderr: &logs})
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, want := range []string{"-create", "-webhook-url", envBaseURL} {
+	for _, want := range []string{"-create", "-webhook-url", demo.EnvBaseURL} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("usage does not mention %s:\n%s", want, logs.String())
 		}
 	}
-	if err := runEnv(context.Background(), &out, []string{"-timeout", "0s"}, env{getenv: noEnv, stderr: &logs}); err == nil {
+	if err := runEnv(context.Background(), &out, []string{"-timeout", "0s"}, demo.Env{Getenv: noEnv, Stderr: &logs}); err == nil {
 		t.Error("-timeout 0s accepted")
 	}
-	e := env{getenv: mapEnv(map[string]string{envBaseURL: "http://127.0.0.1:1/api/v3"}), stderr: &logs}
-	if err := runEnv(context.Background(), &out, nil, e); err == nil || !strings.Contains(err.Error(), envToken) {
+	e := demo.Env{Getenv: mapEnv(map[string]string{demo.EnvBaseURL: "http://127.0.0.1:1/api/v3"}), Stderr: &logs}
+	if err := runEnv(context.Background(), &out, nil, e); err == nil || !strings.Contains(err.Error(), demo.EnvToken) {
 		t.Errorf("a base URL without a token: %v", err)
 	}
 }

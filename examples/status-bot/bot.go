@@ -10,56 +10,65 @@ import (
 	"time"
 
 	"github.com/iexkit/exchanger-go/client"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
 // runEnv is run with its environment made explicit.
-func runEnv(ctx context.Context, w io.Writer, args []string, e env) error {
-	cfg, err := parseConfig(args, e.stderr)
+func runEnv(ctx context.Context, w io.Writer, args []string, e demo.Env) error {
+	cfg, err := parseConfig(args, e.Stderr)
 	if err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, cfg.verbose)
+	log := demo.NewLogger(e.Stderr, cfg.verbose)
 	if cfg.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
 	}
-	fake := e.getenv(envBaseURL) == ""
+	fake := e.Getenv(demo.EnvBaseURL) == ""
 	if fake {
 		cfg.useFakeDefaults()
 	} else if len(cfg.refs) == 0 {
 		return errors.New("name the orders to follow (numeric id, public_id or tracking_id) after the flags")
 	}
-	tg, err := connect(cfg, e, log)
+	tg, err := demo.Connect(e, "exchanger-go-status-bot", fakeOptions(cfg, log), log)
 	if err != nil {
 		return err
 	}
-	defer tg.close()
-	fmt.Fprintf(w, "exchanger: %s\n", tg.about)
+	defer tg.Close()
+	fmt.Fprintf(w, "exchanger: %s\n", tg.About)
 
-	b := &bot{cfg: cfg, c: tg.c, log: log, w: w, index: map[string]*tracked{}}
+	b := &bot{cfg: cfg, c: tg.Client, log: log, w: w, index: map[string]*tracked{}}
 	var events <-chan *webhook.Event
-	var rcv *receiver
+	var rcv *demo.Receiver
+	var loss lossy
 	if fake || cfg.webhookURL != "" {
-		lose := 0
-		if fake {
-			lose = cfg.fakeLose
+		rc := demo.ReceiverConfig{
+			Listen:    cfg.listen,
+			PublicURL: cfg.webhookURL,
+			Name:      "exchanger-go status-bot",
+			Events:    []string{webhook.TypeOrderStatusChanged, webhook.TypeOrderPaymentReceived},
+			Buffer:    256,
 		}
-		rcv, err = startReceiver(ctx, tg.c, cfg.listen, cfg.webhookURL, lose, e, log)
+		if fake {
+			loss.every = cfg.fakeLose
+			rc.Wrap = loss.wrap
+		}
+		rcv, err = demo.StartReceiver(ctx, tg.Client, rc, e, log)
 		if err != nil {
 			return err
 		}
-		defer rcv.stop(tg.c, log)
-		events = rcv.events
-		fmt.Fprintf(w, "webhook: receiver %s registered for order.status_changed and order.payment_received\n", rcv.url)
+		defer rcv.Stop(tg.Client, log)
+		events = rcv.Events()
+		fmt.Fprintf(w, "webhook: receiver %s registered for order.status_changed and order.payment_received\n", rcv.URL)
 	} else {
 		fmt.Fprintln(w, "webhook: none (pass -webhook-url with a public URL forwarded to -listen); polling only")
 	}
 
 	start := time.Now()
 	if fake {
-		orders, err := createDemoOrders(ctx, tg.c, cfg.fakeRoute, cfg.orders)
+		orders, err := createDemoOrders(ctx, tg.Client, cfg.fakeRoute, cfg.orders)
 		if err != nil {
 			return err
 		}
@@ -79,14 +88,10 @@ func runEnv(ctx context.Context, w io.Writer, args []string, e env) error {
 
 	followErr := b.follow(ctx, events)
 	b.summary(start)
-	if tg.fake != nil {
-		st := tg.fake.Stats()
-		lost := int64(0)
-		if rcv != nil {
-			lost = rcv.lost.Load()
-		}
+	if tg.Fake != nil {
+		st := tg.Fake.Stats()
 		fmt.Fprintf(w, "the fake served %d requests (%d answered 429); the receiver lost %d deliveries\n",
-			st.Total.Requests, st.Total.RateLimited, lost)
+			st.Total.Requests, st.Total.RateLimited, loss.lost.Load())
 	}
 	return followErr
 }

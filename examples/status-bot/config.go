@@ -4,15 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
-)
 
-// Environment variables naming a real exchanger (the same as client.FromEnv).
-const (
-	envBaseURL    = "IEX_API_BASE_URL"
-	envToken      = "IEX_API_TOKEN"
-	envHMACSecret = "IEX_API_HMAC_SECRET"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 // fakeStale is -stale's default with the embedded fake, whose orders change
@@ -70,7 +64,7 @@ tracking_id) on that exchanger; with -webhook-url it also registers a
 webhook endpoint, otherwise it only polls.
 
 Flags:
-`, envBaseURL, envToken, envHMACSecret)
+`, demo.EnvBaseURL, demo.EnvToken, demo.EnvHMACSecret)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -104,12 +98,4 @@ func (c config) maxPollInterval() time.Duration {
 		return max(c.maxPoll, c.stale)
 	}
 	return 8 * c.stale
-}
-
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/iexkit/exchanger-go/client"
 	"github.com/iexkit/exchanger-go/client/clienttest"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 // fakeRun runs the bot against its embedded fake and returns the output,
@@ -31,15 +32,15 @@ func runDemo(t *testing.T, timeout time.Duration, args ...string) fakeRun {
 	var out, logs bytes.Buffer
 	var mu sync.Mutex
 	var r fakeRun
-	e := env{
-		getenv: func(string) string { return "" },
-		stderr: &logs,
-		holdsSecret: func(s string) {
+	e := demo.Env{
+		Getenv: func(string) string { return "" },
+		Stderr: &logs,
+		HoldsSecret: func(s string) {
 			mu.Lock()
 			defer mu.Unlock()
 			r.secrets = append(r.secrets, s)
 		},
-		onFake: func(s *clienttest.Server) { r.srv = s },
+		OnFake: func(s *clienttest.Server) { r.srv = s },
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -175,8 +176,8 @@ func TestRealExchangerNamedOrdersPolledWithoutWebhook(t *testing.T) {
 		refs = append(refs, o.TrackingID)
 	}
 	var out, logs bytes.Buffer
-	vars := map[string]string{envBaseURL: srv.URL, envToken: key.Token, envHMACSecret: key.HMACSecret}
-	e := env{getenv: func(k string) string { return vars[k] }, stderr: &logs}
+	vars := map[string]string{demo.EnvBaseURL: srv.URL, demo.EnvToken: key.Token, demo.EnvHMACSecret: key.HMACSecret}
+	e := demo.Env{Getenv: func(k string) string { return vars[k] }, Stderr: &logs}
 	if err := runEnv(ctx, &out, append([]string{"-stale", "100ms"}, refs...), e); err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, out.String(), logs.String())
 	}
@@ -203,8 +204,8 @@ func TestUnknownOrderIsReportedNotPolledForever(t *testing.T) {
 	srv := clienttest.NewServer(t)
 	key := srv.Key()
 	var out, logs bytes.Buffer
-	vars := map[string]string{envBaseURL: srv.URL, envToken: key.Token, envHMACSecret: key.HMACSecret}
-	e := env{getenv: func(k string) string { return vars[k] }, stderr: &logs}
+	vars := map[string]string{demo.EnvBaseURL: srv.URL, demo.EnvToken: key.Token, demo.EnvHMACSecret: key.HMACSecret}
+	e := demo.Env{Getenv: func(k string) string { return vars[k] }, Stderr: &logs}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := runEnv(ctx, &out, []string{"-stale", "100ms", "TRK-NOT-THERE"}, e)
@@ -221,11 +222,11 @@ func TestUnknownOrderIsReportedNotPolledForever(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	var out, logs bytes.Buffer
-	noEnv := env{getenv: func(string) string { return "" }, stderr: &logs}
+	noEnv := demo.Env{Getenv: func(string) string { return "" }, Stderr: &logs}
 	if err := runEnv(context.Background(), &out, []string{"-h"}, noEnv); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, want := range []string{"-stale", "-webhook-url", "-orders", "-fake-lose", "ORDER", envBaseURL} {
+	for _, want := range []string{"-stale", "-webhook-url", "-orders", "-fake-lose", "ORDER", demo.EnvBaseURL} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("usage does not mention %s", want)
 		}
@@ -235,12 +236,12 @@ func TestFlags(t *testing.T) {
 			t.Errorf("%q accepted", args)
 		}
 	}
-	real := env{getenv: func(k string) string {
-		if k == envBaseURL {
+	real := demo.Env{Getenv: func(k string) string {
+		if k == demo.EnvBaseURL {
 			return "http://127.0.0.1:1/api/v3"
 		}
 		return "t"
-	}, stderr: &logs}
+	}, Stderr: &logs}
 	if err := runEnv(context.Background(), &out, nil, real); err == nil || !strings.Contains(err.Error(), "name the orders") {
 		t.Errorf("a real exchanger and no orders: %v", err)
 	}

@@ -24,22 +24,16 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
-		os.Exit(1)
-	}
+	demo.Main("webhook-receiver", func(ctx context.Context, _ io.Writer, args []string) error {
+		return run(ctx, args, os.Getenv, os.Stderr)
+	})
 }
 
 // config is what the flags and the environment say.

@@ -10,47 +10,13 @@ import (
 
 	"github.com/iexkit/exchanger-go/client"
 	"github.com/iexkit/exchanger-go/client/clienttest"
+	"github.com/iexkit/exchanger-go/examples/internal/demo"
 )
 
-// target is the exchanger the bot talks to.
-type target struct {
-	c     *client.Client
-	fake  *clienttest.Server // nil for a real exchanger
-	about string             // how the output names it (no secrets)
-}
-
-func (tg *target) close() {
-	if tg.fake != nil {
-		tg.fake.Close()
-	}
-}
-
-// connect starts the embedded fake when IEX_API_BASE_URL is empty, and
-// otherwise builds a client for the exchanger it names.
-func connect(cfg config, e env, log *slog.Logger) (*target, error) {
-	base := e.getenv(envBaseURL)
-	if base == "" {
-		return startFake(cfg, e, log)
-	}
-	token := e.getenv(envToken)
-	if token == "" {
-		return nil, fmt.Errorf("%s is set but %s is empty", envBaseURL, envToken)
-	}
-	c, err := client.New(base,
-		client.WithToken(token),
-		client.WithHMACSecret(e.getenv(envHMACSecret)),
-		client.WithUserAgent("exchanger-go-status-bot"),
-		client.WithLogger(log))
-	if err != nil {
-		return nil, err
-	}
-	return &target{c: c, about: "the exchanger at " + c.BaseURL()}, nil
-}
-
-// startFake runs clienttest in the process: orders walk through paid,
+// fakeOptions configure the embedded fake: orders walk through paid,
 // processing and completed, webhook deliveries are tried once (a lost one
 // stays lost), and the key has a modest rate limit for the bot to respect.
-func startFake(cfg config, e env, log *slog.Logger) (*target, error) {
+func fakeOptions(cfg config, log *slog.Logger) []clienttest.Option {
 	opts := []clienttest.Option{
 		clienttest.WithOrderSchedule([]string{clienttest.StatusPaid, clienttest.StatusProcessing, clienttest.StatusCompleted}, cfg.fakeStep),
 		clienttest.WithRateLimit(cfg.fakeRate, time.Minute),
@@ -61,26 +27,7 @@ func startFake(cfg config, e env, log *slog.Logger) (*target, error) {
 		// are only noise unless debugging.
 		opts = append(opts, clienttest.WithLogger(log.With("component", "fake-exchanger")))
 	}
-	srv, err := clienttest.New(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("starting the fake exchanger: %w", err)
-	}
-	key := srv.Key()
-	e.secret(key.Token)
-	e.secret(key.HMACSecret)
-	c, err := client.New(srv.URL,
-		client.WithToken(key.Token),
-		client.WithHMACSecret(key.HMACSecret),
-		client.WithUserAgent("exchanger-go-status-bot"),
-		client.WithLogger(log))
-	if err != nil {
-		srv.Close()
-		return nil, err
-	}
-	if e.onFake != nil {
-		e.onFake(srv)
-	}
-	return &target{c: c, fake: srv, about: "an embedded fake exchanger (clienttest) at " + srv.URL}, nil
+	return opts
 }
 
 // createDemoOrders creates n orders on the fake's route, each with its own
@@ -104,7 +51,7 @@ func createDemoOrders(ctx context.Context, c *client.Client, routeID int64, n in
 		if err != nil {
 			return out, fmt.Errorf("creating demo order %d (Idempotency-Key %s): %w", i+1, key, err)
 		}
-		t := newTracked(orderRef(o), time.Now())
+		t := newTracked(demo.OrderRef(o), time.Now())
 		t.aliases = []string{fmt.Sprint(o.ID), o.PublicID, o.TrackingID}
 		t.status = o.Status.Key
 		out = append(out, t)
@@ -122,16 +69,4 @@ func demoAmount(minGive string, i int) string {
 	m.Mul(m, big.NewRat(int64(10+i), 10))
 	s := strings.TrimRight(m.FloatString(8), "0")
 	return strings.TrimSuffix(s, ".")
-}
-
-// orderRef is the reference the output and the status calls use.
-func orderRef(o *client.Order) string {
-	switch {
-	case o.TrackingID != "":
-		return o.TrackingID
-	case o.PublicID != "":
-		return o.PublicID
-	default:
-		return fmt.Sprint(o.ID)
-	}
 }
