@@ -2,14 +2,9 @@ package client
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
-
-	"github.com/iexkit/exchanger-go/signer"
 )
 
 // BenchmarkOrderStatusVsPlain alternates the SDK's OrderStatus and the
@@ -24,44 +19,8 @@ func BenchmarkOrderStatusVsPlain(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc := &http.Client{Transport: benchTransport()}
-	u := s.URL + "/api/v3/private/exchange/orders/T-1001/status"
-	p := signer.Payload{Method: "GET", Path: "/api/v3/private/exchange/orders/T-1001/status", BodySHA256: signer.EmptyBodySHA256,
-		Timestamp: strconv.FormatInt(time.Now().Unix(), 10), Nonce: "fixed-nonce"}
-	h := http.Header{
-		"Accept":               {"application/json"},
-		"User-Agent":           {"plain"},
-		"Authorization":        {"Bearer " + testToken},
-		signer.HeaderTimestamp: {p.Timestamp},
-		signer.HeaderNonce:     {p.Nonce},
-		signer.HeaderSignature: {signer.NewHMAC(testSecret).Sign(p)},
-	}
+	plain := plainStatusGet(b, s.URL)
 	ctx := context.Background()
-	plain := func() {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header = h
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		data, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		var env struct {
-			State   int          `json:"state"`
-			Message string       `json:"message"`
-			Result  OrderStatus  `json:"result"`
-			Meta    ResponseMeta `json:"meta"`
-		}
-		if err := json.Unmarshal(data, &env); err != nil || env.Result.Key != "payment_received" {
-			b.Fatal(err, env)
-		}
-	}
 	// Warm both connections.
 	plain()
 	if _, err := c.OrderStatus(ctx, "T-1001"); err != nil {
