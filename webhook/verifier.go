@@ -186,23 +186,24 @@ func (v *Verifier) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.String()) }
 // The returned Event's Body and Data share memory with body: do not modify
 // body while the event is in use.
 func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
-	eventID, err := signedHeader(h, HeaderEventID)
+	hl := headerLookup{h: h}
+	eventID, err := hl.signed(HeaderEventID)
 	if err != nil {
 		return nil, err
 	}
-	eventType, err := signedHeader(h, HeaderEventType)
+	eventType, err := hl.signed(HeaderEventType)
 	if err != nil {
 		return nil, err
 	}
-	timestamp, err := signedHeader(h, HeaderTimestamp)
+	timestamp, err := hl.signed(HeaderTimestamp)
 	if err != nil {
 		return nil, err
 	}
-	nonce, err := signedHeader(h, HeaderNonce)
+	nonce, err := hl.signed(HeaderNonce)
 	if err != nil {
 		return nil, err
 	}
-	signature, err := signedHeader(h, HeaderSignature)
+	signature, err := hl.signed(HeaderSignature)
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +245,8 @@ func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
 		Data:          env.data,
 		SentAt:        sent,
 		Nonce:         nonce,
-		RequestID:     cleanInfoHeader(headerValue(h, HeaderRequestID)),
-		CorrelationID: cleanInfoHeader(headerValue(h, HeaderCorrelationID)),
+		RequestID:     cleanInfoHeader(hl.optional(HeaderRequestID)),
+		CorrelationID: cleanInfoHeader(hl.optional(HeaderCorrelationID)),
 		Body:          body,
 	}, nil
 }
@@ -258,11 +259,28 @@ const canonicalBufSize = 4*maxHeaderLen + 2*sha256.Size + 8
 // every delivery.
 var canonicalBufs = sync.Pool{New: func() any { return new([canonicalBufSize]byte) }}
 
-// signedHeader returns a required header, rejecting values that are empty,
+// headerLookup finds a delivery's headers by their canonical names.
+// net/http canonicalises incoming names, so direct lookups almost always
+// hit; on a miss it matches names case-insensitively, for headers copied by
+// hand from sources that lower-case them (serverless gateways, other HTTP
+// stacks).
+type headerLookup struct {
+	h http.Header
+	// handmade is set once a required header was found only by its folded
+	// name. Until then the map is net/http's own, and a missing optional
+	// header is simply absent: no need to walk the map for it.
+	handmade bool
+}
+
+// signed returns a required header, rejecting values that are empty,
 // too long, or hold bytes outside visible ASCII (a newline would let a value
-// impersonate several canonical lines).
-func signedHeader(h http.Header, name string) (string, error) {
-	s := strings.TrimSpace(headerValue(h, name))
+// forge extra lines of the canonical string; such values are never signed).
+func (l *headerLookup) signed(name string) (string, error) {
+	v, direct := headerValue(l.h, name, true)
+	if !direct {
+		l.handmade = true
+	}
+	s := strings.TrimSpace(v)
 	if s == "" {
 		return "", &VerifyError{Check: CheckHeader, Header: name, Err: ErrMissingHeader}
 	}
@@ -277,14 +295,20 @@ func signedHeader(h http.Header, name string) (string, error) {
 	return s, nil
 }
 
+// optional returns an informational header (request and correlation ids),
+// or "" when it is absent.
+func (l *headerLookup) optional(name string) string {
+	v, _ := headerValue(l.h, name, l.handmade)
+	return v
+}
+
 // headerValue returns the first value of a header whose name is given in
-// canonical form. net/http canonicalises incoming names, so a direct lookup
-// almost always hits; on a miss it matches names case-insensitively, for
-// headers copied by hand from sources that lower-case them (serverless
-// gateways, other HTTP stacks).
-func headerValue(h http.Header, name string) string {
+// canonical form, and whether the direct lookup found it. On a miss, and
+// only when fold is set, it matches names case-insensitively.
+func headerValue(h http.Header, name string, fold bool) (string, bool) {
 	v, ok := h[name]
-	if !ok {
+	direct := ok
+	if !ok && fold {
 		for k, vals := range h {
 			if asciiEqualFold(k, name) {
 				v, ok = vals, true
@@ -293,9 +317,9 @@ func headerValue(h http.Header, name string) string {
 		}
 	}
 	if !ok || len(v) == 0 {
-		return ""
+		return "", direct
 	}
-	return v[0]
+	return v[0], direct
 }
 
 // asciiEqualFold compares header names ignoring ASCII case only: Unicode

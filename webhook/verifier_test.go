@@ -283,16 +283,29 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
-// Headers set by hand under a non-canonical spelling are still found.
+// Headers set by hand under a non-canonical spelling are still found, the
+// informational request and correlation ids included.
 func TestVerifyNonCanonicalHeaderKeys(t *testing.T) {
 	v := newVerifier(t)
 	h, body := signed(testSecret, "evt_1", "api.test", fixedNow, orderBody("evt_1"))
+	h.Set(webhook.HeaderRequestID, "req_1")
+	h.Set(webhook.HeaderCorrelationID, "corr_1")
 	lower := http.Header{}
 	for k, vals := range h {
 		lower[strings.ToLower(k)] = vals
 	}
-	if _, err := v.Verify(lower, body); err != nil {
-		t.Fatal(err)
+	for name, hh := range map[string]http.Header{"canonical": h, "lower-case": lower} {
+		ev, err := v.Verify(hh, body)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if ev.RequestID != "req_1" || ev.CorrelationID != "corr_1" {
+			t.Errorf("%s: request id %q, correlation id %q", name, ev.RequestID, ev.CorrelationID)
+		}
+	}
+	delete(h, webhook.HeaderRequestID)
+	if ev, err := v.Verify(h, body); err != nil || ev.RequestID != "" || ev.CorrelationID != "corr_1" {
+		t.Fatalf("without a request id: %v, %q, %q", err, ev.RequestID, ev.CorrelationID)
 	}
 }
 
