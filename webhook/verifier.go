@@ -183,6 +183,11 @@ func (v *Verifier) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.String()) }
 // ErrMalformedHeader, ErrMalformedTimestamp, ErrBodyTooLarge,
 // ErrBadSignature, ErrStale or ErrNotJSON.
 //
+// Header names are looked up as net/http canonicalises them; when a map
+// built by hand spells the signed headers otherwise (all lower-case, say),
+// every header, the request and correlation ids too, is matched ignoring
+// ASCII case.
+//
 // The returned Event's Body and Data share memory with body: do not modify
 // body while the event is in use.
 func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {

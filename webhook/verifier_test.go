@@ -304,8 +304,12 @@ func TestVerifyNonCanonicalHeaderKeys(t *testing.T) {
 		}
 	}
 	delete(h, webhook.HeaderRequestID)
-	if ev, err := v.Verify(h, body); err != nil || ev.RequestID != "" || ev.CorrelationID != "corr_1" {
-		t.Fatalf("without a request id: %v, %q, %q", err, ev.RequestID, ev.CorrelationID)
+	ev, err := v.Verify(h, body)
+	if err != nil {
+		t.Fatalf("without a request id: %v", err)
+	}
+	if ev.RequestID != "" || ev.CorrelationID != "corr_1" {
+		t.Fatalf("without a request id: request id %q, correlation id %q", ev.RequestID, ev.CorrelationID)
 	}
 }
 
