@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 )
 
-// wireEnvelope is the API's answer wrapper (spec/api.md 2). Result holds the
+// wireEnvelope is the API's answer wrapper (docs/api.md 2). Result holds the
 // caller's pointer, so a success is decoded in one pass.
 type wireEnvelope struct {
 	State   *int           `json:"state"`

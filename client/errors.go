@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Sentinels for the server's error codes (spec/api.md 3). An *APIError
+// Sentinels for the server's error codes (docs/api.md 3). An *APIError
 // matches them with errors.Is:
 //
 //	if errors.Is(err, client.ErrRateLimited) { ... }

@@ -31,7 +31,7 @@ type ResponseMeta struct {
 	Pagination    *Pagination `json:"pagination,omitempty"`
 }
 
-// Pagination is meta.pagination of list responses (spec/api.md 8).
+// Pagination is meta.pagination of list responses (docs/api.md 8).
 type Pagination struct {
 	Mode        string `json:"mode"`
 	CurrentPage int    `json:"current_page"`

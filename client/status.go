@@ -11,7 +11,7 @@ import (
 )
 
 // OrderStatus is an order's status. The API writes it in three shapes and
-// all of them decode into this one type (spec/api.md 9):
+// all of them decode into this one type (docs/api.md 9):
 //
 //   - a bare string, as in the prose documentation: "created";
 //   - an object, as in openapi.yaml: {"id","key","name","is_final","is_payment_flow","is_problem"};

@@ -10,7 +10,7 @@ import (
 // This file models PHP's query parser (parse_str: php_default_treat_data and
 // php_register_variable_ex in main/php_variables.c, PHP 8.3 and later, default
 // php.ini) closely enough to reproduce every array it can build. The rule
-// numbers refer to spec/api.md 4.1.
+// numbers refer to docs/api.md 4.1.
 
 // PHP's default limits. The server runs with the defaults; a query beyond
 // them is cut (max_input_vars) or loses a variable (max_input_nesting_level)

@@ -6,7 +6,7 @@ import (
 )
 
 // CanonicalQuery returns the query the server signs for rawQuery (the query
-// as sent on the wire, without the leading '?'), following spec/api.md 4.1.
+// as sent on the wire, without the leading '?'), following docs/api.md 4.1.
 //
 // The server does not sign the bytes it receives: it parses them with PHP's
 // parse_str into nested arrays, flattens those back into name[key][key]
