@@ -303,7 +303,7 @@ func (st *callState) requestError(ctx context.Context, err error) error {
 		Err:            err,
 		Last:           st.last,
 	}
-	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: request failed",
+	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "client: request failed",
 		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("attempts", e.Attempts),
 		slog.Bool("outcome_unknown", e.OutcomeUnknown), slog.String("error", err.Error()))
 	return e

@@ -91,7 +91,7 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, st.responseError(ctx, resp, data, err)
 	}
 	if c.logger.Enabled(ctx, slog.LevelDebug) {
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: response",
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "client: response",
 			slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("status", resp.StatusCode),
 			slog.Int("attempts", st.attempts), slog.String("request_id", r.RequestID))
 	}
@@ -277,7 +277,7 @@ func (st *callState) responseError(ctx context.Context, resp *http.Response, dat
 	if len(e.RequestID) > 128 {
 		e.RequestID = e.RequestID[:128]
 	}
-	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: unusable response",
+	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "client: unusable response",
 		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.StatusCode),
 		slog.String("content_type", e.ContentType), slog.String("error", cause.Error()))
 	return e

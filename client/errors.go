@@ -13,24 +13,24 @@ import (
 //
 //	if errors.Is(err, client.ErrRateLimited) { ... }
 var (
-	ErrAuthenticationRequired = errors.New("exchanger: authentication required")      // authentication_required
-	ErrInvalidToken           = errors.New("exchanger: invalid token")                // invalid_token
-	ErrSignatureRequired      = errors.New("exchanger: signature required")           // signature_required
-	ErrInvalidSignature       = errors.New("exchanger: invalid signature")            // invalid_signature
-	ErrSignatureReplay        = errors.New("exchanger: signature replay")             // signature_replay
-	ErrAPIAccessDisabled      = errors.New("exchanger: API access disabled")          // api_access_disabled
-	ErrIPNotAllowed           = errors.New("exchanger: IP address not allowed")       // ip_not_allowed
-	ErrScopeDenied            = errors.New("exchanger: scope denied")                 // scope_denied
-	ErrNotFound               = errors.New("exchanger: not found")                    // HTTP 404
-	ErrIdempotencyConflict    = errors.New("exchanger: idempotency conflict")         // idempotency_conflict
-	ErrValidation             = errors.New("exchanger: validation error")             // validation_error
-	ErrRateLimited            = errors.New("exchanger: rate limit exceeded")          // rate_limit_exceeded, or HTTP 429 without a code
-	ErrQuotaExceeded          = errors.New("exchanger: quota exceeded")               // quota_exceeded
-	ErrServer                 = errors.New("exchanger: server error")                 // HTTP 5xx
-	ErrMalformedResponse      = errors.New("exchanger: malformed response")           // not a JSON envelope (proxy pages, truncated bodies)
-	ErrResponseTooLarge       = errors.New("exchanger: response too large")           // body above WithMaxResponseBytes
-	ErrUnexpectedRedirect     = errors.New("exchanger: redirect refused")             // 3xx: never followed, credentials stay on the API host
-	ErrOutcomeUnknown         = errors.New("exchanger: outcome of the write unknown") // the write may have reached the server
+	ErrAuthenticationRequired = errors.New("client: authentication required")      // authentication_required
+	ErrInvalidToken           = errors.New("client: invalid token")                // invalid_token
+	ErrSignatureRequired      = errors.New("client: signature required")           // signature_required
+	ErrInvalidSignature       = errors.New("client: invalid signature")            // invalid_signature
+	ErrSignatureReplay        = errors.New("client: signature replay")             // signature_replay
+	ErrAPIAccessDisabled      = errors.New("client: API access disabled")          // api_access_disabled
+	ErrIPNotAllowed           = errors.New("client: IP address not allowed")       // ip_not_allowed
+	ErrScopeDenied            = errors.New("client: scope denied")                 // scope_denied
+	ErrNotFound               = errors.New("client: not found")                    // HTTP 404
+	ErrIdempotencyConflict    = errors.New("client: idempotency conflict")         // idempotency_conflict
+	ErrValidation             = errors.New("client: validation error")             // validation_error
+	ErrRateLimited            = errors.New("client: rate limit exceeded")          // rate_limit_exceeded, or HTTP 429 without a code
+	ErrQuotaExceeded          = errors.New("client: quota exceeded")               // quota_exceeded
+	ErrServer                 = errors.New("client: server error")                 // HTTP 5xx
+	ErrMalformedResponse      = errors.New("client: malformed response")           // not a JSON envelope (proxy pages, truncated bodies)
+	ErrResponseTooLarge       = errors.New("client: response too large")           // body above WithMaxResponseBytes
+	ErrUnexpectedRedirect     = errors.New("client: redirect refused")             // 3xx: never followed, credentials stay on the API host
+	ErrOutcomeUnknown         = errors.New("client: outcome of the write unknown") // the write may have reached the server
 )
 
 // Errors the client reports before anything is sent.
@@ -120,7 +120,7 @@ type APIError struct {
 // Error describes the answer: method, path, status, code, message, request id.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("exchanger: ")
+	b.WriteString("client: ")
 	if e.Method != "" {
 		b.WriteString(e.Method + " " + e.Path + ": ")
 	}
@@ -196,7 +196,7 @@ type ResponseError struct {
 
 // Error describes the answer with its bounded snippet.
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("exchanger: %s %s: %d", e.Method, e.Path, e.StatusCode)
+	msg := fmt.Sprintf("client: %s %s: %d", e.Method, e.Path, e.StatusCode)
 	if e.ContentType != "" {
 		msg += " " + e.ContentType
 	}
@@ -258,7 +258,7 @@ type RequestError struct {
 
 // Error names the call, whether its outcome is unknown, and the cause.
 func (e *RequestError) Error() string {
-	msg := "exchanger: " + e.Method + " " + e.Path
+	msg := "client: " + e.Method + " " + e.Path
 	if e.OutcomeUnknown {
 		msg += ": outcome unknown"
 		if e.IdempotencyKey != "" {

@@ -180,7 +180,7 @@ func (c *Client) warnExpiry(ctx context.Context, k *KeyInfo) {
 	if left > c.expiry {
 		return
 	}
-	c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: API key expires soon; rotate it",
+	c.logger.LogAttrs(ctx, slog.LevelWarn, "client: API key expires soon; rotate it",
 		slog.String("key", k.Name), slog.Time("expires_at", k.ExpiresAt), slog.Duration("left", left.Round(time.Second)))
 }
 

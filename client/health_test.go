@@ -38,7 +38,7 @@ func TestClientHealthToleratesShapesAndWarnsOnlyWithinWindow(t *testing.T) {
 	})
 	var warned bool
 	c := newTestClient(t, f)
-	c.logger = newTestLogger(func(msg string) { warned = warned || msg == "exchanger: API key expires soon; rotate it" })
+	c.logger = newTestLogger(func(msg string) { warned = warned || msg == "client: API key expires soon; rotate it" })
 	h, err := c.ClientHealth(context.Background())
 	if err != nil || h.Status != "ok" || h.Key == nil || !h.Time.IsZero() || warned {
 		t.Fatalf("%+v %v warned=%v", h, err, warned)

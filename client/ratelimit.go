@@ -228,7 +228,7 @@ func (c *Client) pace(ctx context.Context) error {
 		}
 		if !logged {
 			logged = true
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: rate-limit window spent, waiting for its reset", slog.Duration("wait", wait))
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "client: rate-limit window spent, waiting for its reset", slog.Duration("wait", wait))
 		}
 		t := time.NewTimer(wait)
 		select {

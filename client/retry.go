@@ -103,12 +103,12 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, reason st
 		return false
 	}
 	if !signature && !c.budget.take() {
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "exchanger: retry budget spent, not retrying",
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "client: retry budget spent, not retrying",
 			slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason))
 		return false
 	}
 	st.wait = wait
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "exchanger: retrying",
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "client: retrying",
 		slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason),
 		slog.Int("attempt", st.attempts), slog.Duration("wait", wait))
 	return true
