@@ -113,7 +113,10 @@ func phpIntegerKey(s string) (int64, bool) {
 
 // parsePHPQuery parses rawQuery the way PHP's parse_str does.
 func parsePHPQuery(rawQuery string) *phpArray {
-	top := newPHPArray()
+	// Size the top level for the pieces there are: growing a map of
+	// hundreds of names rehashes it several times.
+	top := &phpArray{entries: make(map[string]*phpValue, min(strings.Count(rawQuery, "&")+1, phpMaxInputVars))}
+	var scratch []byte // registerPHPVariable's copy of the name, reused
 	pieces := 0
 	for rest := rawQuery; rest != ""; {
 		var piece string
@@ -125,14 +128,15 @@ func parsePHPQuery(rawQuery string) *phpArray {
 			break
 		}
 		name, value, _ := strings.Cut(piece, "=") // rule 1: no '=' means ""
-		registerPHPVariable(top, phpURLDecode(name), phpURLDecode(value))
+		scratch = registerPHPVariable(top, phpURLDecode(name), phpURLDecode(value), scratch)
 	}
 	return top
 }
 
 // registerPHPVariable stores value under the decoded name, following
-// php_register_variable_ex step by step.
-func registerPHPVariable(top *phpArray, name, value string) {
+// php_register_variable_ex step by step. It edits a copy of name in
+// scratch, which it returns for the next call (keys are copied out of it).
+func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []byte {
 	// Rule 3: the name is a C string in PHP, so a decoded NUL ends it; then
 	// leading spaces go.
 	if i := strings.IndexByte(name, 0); i >= 0 {
@@ -142,7 +146,7 @@ func registerPHPVariable(top *phpArray, name, value string) {
 
 	// Rule 4: in the base name, spaces and dots become '_'. The copy is
 	// edited in place, as PHP edits its copy.
-	buf := []byte(name)
+	buf := append(scratch[:0], name...)
 	bracket := -1
 	for i, c := range buf {
 		if c == ' ' || c == '.' {
@@ -161,11 +165,11 @@ func registerPHPVariable(top *phpArray, name, value string) {
 	// __Secure- cookie name.
 	for _, prefix := range [...]string{"__Host-", "__Secure-"} {
 		if bytes.HasPrefix(base, []byte(prefix)) && !strings.HasPrefix(name, prefix) {
-			return
+			return buf
 		}
 	}
 	if baseLen == 0 { // rule 4: an empty base name drops the pair
-		return
+		return buf
 	}
 
 	target := top
@@ -176,7 +180,7 @@ func registerPHPVariable(top *phpArray, name, value string) {
 		for level := 1; ; level++ {
 			if level > phpMaxNestingLevels {
 				delete(top.entries, string(base))
-				return
+				return buf
 			}
 			ip++ // past '['
 			start := ip
@@ -212,7 +216,7 @@ func registerPHPVariable(top *phpArray, name, value string) {
 			if appendKey {
 				child := newPHPArray()
 				if !target.appendValue(&phpValue{arr: child}) {
-					return
+					return buf
 				}
 				target = child
 			} else {
@@ -230,9 +234,10 @@ func registerPHPVariable(top *phpArray, name, value string) {
 	v := &phpValue{str: value}
 	if appendKey {
 		target.appendValue(v) // a failed append drops the value, as in PHP
-		return
+		return buf
 	}
 	target.set(key, v)
+	return buf
 }
 
 // isCSpace is C's isspace in the "C" locale.

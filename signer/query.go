@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -41,21 +40,34 @@ func appendCanonicalQuery(dst []byte, rawQuery string) []byte {
 // appendCanonicalQueryPHP is the general path: it builds the arrays PHP
 // builds and flattens them.
 func appendCanonicalQueryPHP(dst []byte, rawQuery string) []byte {
-	var pairs []string
-	var name []byte
-	flattenPHPArray(parsePHPQuery(rawQuery), func(encodedName []byte, value string) {
-		name = append(name[:0], encodedName...)
-		name = append(name, '=')
-		pairs = append(pairs, string(appendEscaped(name, value)))
+	// Every "name=value" is laid out after dst's end, then they are joined
+	// in order: one buffer rather than a string per pair.
+	top := parsePHPQuery(rawQuery)
+	pairs := make([]fastPair, 0, len(top.entries))
+	order := make([]uint16, 0, len(top.entries))
+	mark := len(dst)
+	flattenPHPArray(top, func(encodedName []byte, value string) {
+		p := fastPair{out: len(dst)}
+		dst = append(dst, encodedName...)
+		dst = append(dst, '=')
+		dst = appendEscaped(dst, value)
+		p.outEnd = len(dst)
+		order = append(order, uint16(len(pairs))) // at most phpMaxInputVars
+		pairs = append(pairs, p)
 	})
-	sort.Strings(pairs)
-	for i, p := range pairs {
-		if i > 0 {
+	if len(pairs) == 0 {
+		return dst
+	}
+	sortPairs(dst, pairs, order)
+	out := len(dst)
+	for k, i := range order {
+		if k > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, p...)
+		dst = append(dst, dst[pairs[i].out:pairs[i].outEnd]...)
 	}
-	return dst
+	size := copy(dst[mark:], dst[out:])
+	return dst[:mark+size]
 }
 
 // flattenPHPArray calls emit for every string in a, with its flattened

@@ -1,6 +1,10 @@
 package signer
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // The fast path must take the queries SDK calls send, or the benchmarks
 // measure the wrong thing; and it must refuse whatever PHP would change.
@@ -11,6 +15,13 @@ func TestFastPathTakesPlainQueries(t *testing.T) {
 		"sort=-created_at&page=2&per_page=50",
 		"q=a+b&x=%2B&note=%E6%97%A5",
 		"filter[created_from]=2026-06-01T00:00:00Z&filter[a.b][c]=1",
+		// Appends, literal and as url.Values encodes them.
+		"filter[status][]=created&filter[status][]=paid&sort=-created_at&page=2&per_page=50",
+		"filter%5Bstatus%5D%5B%5D=created&filter%5Bstatus%5D%5B%5D=paid&page=2",
+		"filter%5bstatus%5d%5b%5d=created&filter[x][y][]=1&filter[x][z]=2",
+		// Past the old limit of 16 pairs, and past PHP's 1,000 pieces.
+		"p0&p1&p2&p3&p4&p5&p6&p7&p8&p9&p10&p11&p12&p13&p14&p15&p16",
+		manyPairs(1200, "a[]"),
 	} {
 		if _, ok := appendCanonicalQueryFast(nil, raw); !ok {
 			t.Errorf("fast path refused %q", raw)
@@ -21,7 +32,13 @@ func TestFastPathTakesPlainQueries(t *testing.T) {
 func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 	for _, raw := range []string{
 		"a.b=1",            // mangled base
-		"a[]=1",            // append
+		"a[]=1&a=2",        // append, then overwrite
+		"a[0]=1&a[]=2",     // explicit key moves the numbering
+		"a[]=1&a[x][]=2",   // array both appended to and keyed
+		"a[][x]=1",         // append in the middle
+		"a[]x=1",           // text after the append
+		"a%5B=1",           // unterminated encoded bracket
+		"a%5Cx%5D=1",       // not a bracket
 		"a[x]=1&a=2",       // overwrite
 		"a=1&a=2",          // duplicate
 		"a[x]=1&a[x][y]=2", // prefix conflict
@@ -32,7 +49,6 @@ func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 		"=1",               // empty base
 		"a[b[c]=1",         // '[' in a key
 		"a[%20x]=1",        // encoded key
-		"p0&p1&p2&p3&p4&p5&p6&p7&p8&p9&p10&p11&p12&p13&p14&p15&p16", // too many pairs
 	} {
 		dst := []byte("keep")
 		if out, ok := appendCanonicalQueryFast(dst, raw); ok || string(out) != "keep" {
@@ -41,23 +57,65 @@ func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 	}
 }
 
-func TestEncodedNamesCollide(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"a", "a", true},
-		{"a", "a[x]", true},
-		{"a[x]", "a", true},
-		{"a[x]", "a[x][y]", true},
-		{"a", "ab", false},
-		{"a[x]", "a[y]", false},
-		{"a[x]", "a[xy]", false},
+// The fast path must agree with the general one on every shape it takes,
+// in every order, at every size.
+func TestFastPathAgreesWithGeneral(t *testing.T) {
+	for _, raw := range []string{
+		"filter[status][]=created&filter[status][]=paid&sort=-created_at&page=2&per_page=50",
+		"b[]=2&a[]=1&b[]=1&a[]=3&c[x]=1",
+		"a[x][]=1&a[y][]=2&a[x][]=3&a-b=1&ab=&a[z]=",
+		"x[]=0&x[]=1&x[]=2&x[]=3&x[]=4&x[]=5&x[]=6&x[]=7&x[]=8&x[]=9&x[]=10&x[]=11",
+		"z=1&y=2&x=3&w=4&v=5&u=6&t=7&s=8&r=9&q=10&p=11&o=12&n=13&m=14&l=15&k=16&j=17",
+		manyPairs(40, "k"),
+		manyPairs(1000, "f[s][]"),
+		manyPairs(1001, "f[s][]"),
+		manyPairs(1500, "k"),
 	} {
-		a, _ := appendPlainName(nil, tc.a)
-		b, _ := appendPlainName(nil, tc.b)
-		if got := encodedNamesCollide(a, b); got != tc.want {
-			t.Errorf("encodedNamesCollide(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		fast, ok := appendCanonicalQueryFast([]byte("keep"), raw)
+		if !ok {
+			t.Errorf("fast path refused %.80q", raw)
+			continue
 		}
+		if general := appendCanonicalQueryPHP([]byte("keep"), raw); string(fast) != string(general) {
+			t.Errorf("on %.80q\n fast    %.200q\n general %.200q", raw, fast, general)
+		}
+	}
+}
+
+// manyPairs returns n pairs: name=i when name ends in "[]", else name<i>=i,
+// in descending order so that they must be sorted.
+func manyPairs(n int, name string) string {
+	var b strings.Builder
+	for i := n - 1; i >= 0; i-- {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		if strings.HasSuffix(name, "[]") {
+			fmt.Fprintf(&b, "%s=%d", name, i)
+		} else {
+			fmt.Fprintf(&b, "%s%d=%d", name, i, i)
+		}
+	}
+	return b.String()
+}
+
+// Up to stackPairs pairs, appends and nested filters included, the fast
+// path must not allocate: Sign's one allocation is its result.
+func TestFastPathDoesNotAllocate(t *testing.T) {
+	raw := "filter[status][]=created&filter[status][]=paid&sort=-created_at&page=2&per_page=50&" + manyPairs(27, "filter[x][]")
+	buf := make([]byte, 0, 64<<10)
+	if _, ok := appendCanonicalQueryFast(buf, raw); !ok {
+		t.Fatal("fast path refused the query")
+	}
+	if n := testing.AllocsPerRun(20, func() { appendCanonicalQueryFast(buf[:0], raw) }); n != 0 {
+		t.Errorf("fast path allocates %v times for 32 pairs", n)
+	}
+	if raceEnabled {
+		return
+	}
+	h := NewHMAC("s3cr3t")
+	p := Payload{Method: "GET", Path: "/api/v3/private/orders", RawQuery: raw, BodySHA256: EmptyBodySHA256, Timestamp: "1782190000", Nonce: "n"}
+	if n := testing.AllocsPerRun(20, func() { h.Sign(p) }); n > 1 {
+		t.Errorf("Sign allocates %v times for 32 pairs, want 1 (its result)", n)
 	}
 }
