@@ -2,8 +2,6 @@ package webhook
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +43,7 @@ type Handler struct {
 	storeTimeout time.Duration
 	retryAfter   string
 	log          *slog.Logger
+	owners       *ownerTokens
 }
 
 // HandlerOption configures a Handler.
@@ -111,6 +110,7 @@ func NewHandler(v *Verifier, store Store, fn HandlerFunc, opts ...HandlerOption)
 		storeTimeout: DefaultStoreTimeout,
 		retryAfter:   strconv.Itoa(int(DefaultRetryAfter / time.Second)),
 		log:          slog.New(discardHandler{}),
+		owners:       newOwnerTokens(),
 	}
 	for _, o := range opts {
 		if err := o(h); err != nil {
@@ -169,10 +169,10 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
 	// Store calls outlive a cancelled request: an event that ran must be
 	// recorded even if the sender hung up meanwhile.
 	storeCtx := context.WithoutCancel(r.Context())
-	owner := newOwner()
-	log := h.log.With("event_id", ev.ID, "event_type", ev.Type)
+	owner := h.owners.next()
+	log := eventLogger{h.log, ev}
 
-	ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
+	ctx, cancel := h.storeContext(storeCtx)
 	state, err := h.store.Claim(ctx, ev.ID, owner, h.lease)
 	cancel()
 	switch {
@@ -192,7 +192,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
 
 	if err := h.call(r.Context(), ev); err != nil {
 		log.Error("webhook: business function failed", "err", err)
-		ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
+		ctx, cancel := h.storeContext(storeCtx)
 		if rerr := h.store.Release(ctx, ev.ID, owner); rerr != nil {
 			log.Error("webhook: release failed; the event waits for its lease", "err", rerr)
 		}
@@ -201,7 +201,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
 		return
 	}
 
-	ctx, cancel = context.WithTimeout(storeCtx, h.storeTimeout)
+	ctx, cancel = h.storeContext(storeCtx)
 	err = h.store.Complete(ctx, ev.ID, owner)
 	cancel()
 	if err != nil {
@@ -235,7 +235,8 @@ func reply(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	io.WriteString(w, msg+"\n")
+	io.WriteString(w, msg)
+	io.WriteString(w, "\n")
 }
 
 // readLimited reads at most limit bytes of the body and reports whether there
@@ -247,7 +248,7 @@ func readLimited(r *http.Request, limit int64) (body []byte, tooLarge bool, err 
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err = readAtMost(r.Body, r.ContentLength, limit+1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -255,13 +256,6 @@ func readLimited(r *http.Request, limit int64) (body []byte, tooLarge bool, err 
 		return nil, true, nil
 	}
 	return body, false, nil
-}
-
-// newOwner returns a random claim owner token, unique per delivery attempt.
-func newOwner() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail on supported platforms
-	return hex.EncodeToString(b[:])
 }
 
 // discardHandler is a slog.Handler that drops everything (slog.DiscardHandler

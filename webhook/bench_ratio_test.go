@@ -1,0 +1,140 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/iexkit/exchanger-go/internal/benchratio"
+	"github.com/iexkit/exchanger-go/webhook"
+)
+
+// The paired benchmarks run the SDK and its baseline alternately in one
+// process and report the median of the per-round ratios:
+//
+//	go test -run '^$' -bench 'VsFloorPaired|HandlerVsVerifyOnly' -benchmem ./webhook/
+
+// BenchmarkVerifyVsFloorPaired: Verify against its floor, the crypto any
+// verifier must do: SHA-256 of the body, HMAC-SHA256 of the canonical
+// string with a reused keyed hash, constant-time compare.
+func BenchmarkVerifyVsFloorPaired(b *testing.B) {
+	now := time.Unix(1782190000, 0)
+	v, err := webhook.NewVerifier(testSecret, webhook.WithClock(func() time.Time { return now }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := strconv.FormatInt(now.Unix(), 10)
+	for _, size := range []int{1 << 10, 16 << 10, 64 << 10} {
+		h, body := signed(testSecret, "evt_01J8Z6Q4W2", webhook.TypeOrderStatusChanged, now, benchBody(size))
+		want, _ := hex.DecodeString(strings.TrimPrefix(h.Get(webhook.HeaderSignature), webhook.SignaturePrefix))
+		mac := hmac.New(sha256.New, []byte(testSecret))
+		canon := []byte("v1\nevt_01J8Z6Q4W2\norder.status_changed\n" + ts + "\nwh_nonce_1\n")
+		var hexSum [2 * sha256.Size]byte
+		var sum [sha256.Size]byte
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			benchratio.Compare(b,
+				func() {
+					if _, err := v.Verify(h, body); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() {
+					bs := sha256.Sum256(body)
+					hex.Encode(hexSum[:], bs[:])
+					mac.Reset()
+					mac.Write(canon)
+					mac.Write(hexSum[:])
+					if subtle.ConstantTimeCompare(mac.Sum(sum[:0]), want) != 1 {
+						b.Fatal("mismatch")
+					}
+				})
+		})
+	}
+}
+
+// BenchmarkHandlerVsVerifyOnly: Handler with MemoryStore (verify, claim,
+// run, complete) against a plain handler that only reads the body and
+// verifies it, both called directly from 8 goroutines, every delivery a new
+// event, 1 KiB bodies. "prefilled" first stores 100,000 done events.
+func BenchmarkHandlerVsVerifyOnly(b *testing.B) {
+	for _, prefill := range []int{0, 100_000} {
+		name := "empty"
+		if prefill > 0 {
+			name = "prefilled-100k"
+		}
+		b.Run(name, func(b *testing.B) {
+			store := webhook.NewMemoryStore()
+			ctx := context.Background()
+			for i := 0; i < prefill; i++ {
+				id := fmt.Sprint("evt_old_", i)
+				store.Claim(ctx, id, "o", time.Minute)
+				store.Complete(ctx, id, "o")
+			}
+			v, err := webhook.NewVerifier(testSecret)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h, err := webhook.NewHandler(v, store, func(context.Context, *webhook.Event) error { return nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+			verifyOnly := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, err := io.ReadAll(io.LimitReader(r.Body, v.MaxBodySize()+1))
+				if err != nil {
+					w.WriteHeader(http.StatusBadRequest)
+					return
+				}
+				if _, err := v.Verify(r.Header, body); err != nil {
+					w.WriteHeader(http.StatusUnauthorized)
+					return
+				}
+				w.WriteHeader(http.StatusOK)
+			})
+
+			// Every call of either side serves a new, already signed event.
+			body := benchBody(1 << 10)
+			ts := strconv.FormatInt(time.Now().Unix(), 10)
+			n := b.N + b.N/benchratio.Rounds + 64 // split may round up to the goroutine count
+			headers := make([]http.Header, 2*n)
+			for i := range headers {
+				id := fmt.Sprintf("evt_bench_%d_%d", b.N, i)
+				hdr := http.Header{}
+				hdr.Set(webhook.HeaderEventID, id)
+				hdr.Set(webhook.HeaderEventType, webhook.TypeOrderStatusChanged)
+				hdr.Set(webhook.HeaderTimestamp, ts)
+				hdr.Set(webhook.HeaderNonce, "wh_"+id)
+				hdr.Set(webhook.HeaderSignature, webhook.Sign(testSecret, id, webhook.TypeOrderStatusChanged, ts, "wh_"+id, body))
+				headers[i] = hdr
+			}
+			var next atomic.Int64
+			serve := func(handler http.Handler) func() error {
+				return func() error {
+					i := next.Add(1) - 1
+					req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+					req.Header = headers[i%int64(len(headers))]
+					rec := httptest.NewRecorder()
+					handler.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						return fmt.Errorf("status %d: %s", rec.Code, rec.Body)
+					}
+					return nil
+				}
+			}
+			b.ReportAllocs()
+			benchratio.CompareParallel(b, 8, serve(h), serve(verifyOnly))
+		})
+	}
+}
