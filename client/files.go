@@ -1,11 +1,13 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -163,8 +165,9 @@ func UploadStream(r io.Reader, fileSHA256 string, size int64) UploadSource {
 // UploadFile uploads a file into an upload intent (its uuid) as the
 // multipart field "file", named name. The body is streamed: the file is
 // hashed in a first pass (X-Api-File-Sha256, and the body hash of the
-// signature), then streamed through an io.Pipe on every attempt, so memory
-// use does not grow with the file's size.
+// signature), then read again on every attempt between the multipart
+// frame's prefix and suffix, so memory use does not grow with the file's
+// size.
 //
 // POST /private/files/upload-intents/{intent}/commit. Scope: public-api:files:write.
 func (c *Client) UploadFile(ctx context.Context, intent, name string, src UploadSource, opts ...CallOption) (*UploadIntent, error) {
@@ -215,79 +218,122 @@ func newUploadBody(ctx context.Context, name string, src UploadSource) (*uploadB
 		}
 		size = cr.n
 	}
-	boundary := multipart.NewWriter(io.Discard).Boundary()
-	length := int64(-1)
-	if size >= 0 {
-		overhead, err := multipartOverhead(boundary, name)
-		if err != nil {
-			return nil, err
-		}
-		length = overhead + size
-	}
-	return &uploadBody{
-		contentType: "multipart/form-data; boundary=" + boundary,
-		open:        func() (io.ReadCloser, error) { return streamMultipart(boundary, name, src.open, sum, size) },
-		oneShot:     src.sha != "",
-		fileSHA256:  sum,
-		length:      length,
-	}, nil
-}
-
-// streamMultipart opens the file and returns the multipart body that a
-// goroutine writes through a pipe as the transport reads it. The file is
-// hashed again on the way: if it no longer matches the first pass (or the
-// caller's hash), the body ends with ErrUploadChanged instead of completing.
-// Closing the returned reader (the transport always does) stops the
-// goroutine.
-func streamMultipart(boundary, name string, open func() (io.ReadCloser, error), sum string, size int64) (io.ReadCloser, error) {
-	f, err := open()
+	prefix, suffix, err := multipartFrame(name)
 	if err != nil {
 		return nil, err
 	}
-	pr, pw := io.Pipe()
-	go func() {
-		defer f.Close()
-		mw := multipart.NewWriter(pw)
-		if err := mw.SetBoundary(boundary); err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		part, err := mw.CreateFormFile("file", name)
-		if err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(part, h), f)
-		if err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		if hex.EncodeToString(h.Sum(nil)) != sum || (size >= 0 && n != size) {
-			pw.CloseWithError(ErrUploadChanged)
-			return
-		}
-		pw.CloseWithError(mw.Close())
-	}()
-	return pr, nil
+	length := int64(-1)
+	if size >= 0 {
+		length = int64(len(prefix.bytes)) + size + int64(len(suffix))
+	}
+	return &uploadBody{
+		contentType: prefix.contentType,
+		open: func() (io.ReadCloser, error) {
+			f, err := src.open()
+			if err != nil {
+				return nil, err
+			}
+			return &multipartBody{prefix: prefix.bytes, suffix: suffix, file: f, sum: sum, size: size}, nil
+		},
+		oneShot:    src.sha != "",
+		fileSHA256: sum,
+		length:     length,
+	}, nil
 }
 
-// multipartOverhead is the number of bytes the multipart framing adds
-// around a file part, so that the body's length is known in advance.
-func multipartOverhead(boundary, name string) (int64, error) {
-	var cw countingWriter
-	mw := multipart.NewWriter(&cw)
-	if err := mw.SetBoundary(boundary); err != nil {
-		return 0, err
-	}
-	if _, err := mw.CreateFormFile("file", name); err != nil {
-		return 0, err
-	}
-	if err := mw.Close(); err != nil {
-		return 0, err
-	}
-	return cw.n, nil
+// framePrefix is what comes before the file in the body, and the body's
+// content type (which names the boundary).
+type framePrefix struct {
+	bytes       []byte
+	contentType string
 }
+
+// multipartFrame returns the bytes that frame the file as the multipart
+// field "file" named name: everything before the file's first byte and
+// everything after its last. They are built once per upload; every attempt
+// sends them around the file.
+func multipartFrame(name string) (framePrefix, []byte, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if _, err := mw.CreateFormFile("file", name); err != nil {
+		return framePrefix{}, nil, err
+	}
+	prefix := bytes.Clone(buf.Bytes())
+	buf.Reset()
+	if err := mw.Close(); err != nil {
+		return framePrefix{}, nil, err
+	}
+	return framePrefix{bytes: prefix, contentType: mw.FormDataContentType()}, bytes.Clone(buf.Bytes()), nil
+}
+
+// multipartBody is one attempt's body: the frame's prefix, the file, the
+// frame's suffix, read in turn by the transport itself (no goroutine, no
+// pipe). The file is hashed again on the way: if it no longer matches the
+// first pass (or the caller's hash), the read that reaches the file's end
+// fails with ErrUploadChanged and the suffix is never sent, so the server
+// never receives a complete body with a hash that does not match.
+type multipartBody struct {
+	prefix, suffix []byte
+	file           io.ReadCloser
+	sum            string
+	size           int64 // -1 if unknown
+
+	h     hash.Hash
+	n     int64
+	stage int // 0 prefix, 1 file, 2 suffix, 3 done
+	err   error
+}
+
+func (b *multipartBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	for len(p) > 0 {
+		switch b.stage {
+		case 0:
+			n := copy(p, b.prefix)
+			if b.prefix = b.prefix[n:]; len(b.prefix) == 0 {
+				b.stage = 1
+			}
+			return n, nil
+		case 1:
+			if b.h == nil {
+				b.h = sha256.New()
+			}
+			n, err := b.file.Read(p)
+			b.h.Write(p[:n])
+			b.n += int64(n)
+			if err == io.EOF {
+				if hex.EncodeToString(b.h.Sum(nil)) != b.sum || (b.size >= 0 && b.n != b.size) {
+					b.err = ErrUploadChanged
+					// The bytes read with EOF may still go out; the suffix
+					// never will, so the body cannot complete.
+					if n > 0 {
+						return n, nil
+					}
+					return 0, b.err
+				}
+				b.stage = 2
+				err = nil
+			}
+			if n > 0 || err != nil {
+				return n, err
+			}
+		case 2:
+			n := copy(p, b.suffix)
+			if b.suffix = b.suffix[n:]; len(b.suffix) == 0 {
+				b.stage = 3
+			}
+			return n, nil
+		default:
+			return 0, io.EOF
+		}
+	}
+	return 0, nil
+}
+
+// Close closes the file.
+func (b *multipartBody) Close() error { return b.file.Close() }
 
 // spoolToTemp copies a one-pass reader into a temporary file, so that it can
 // be hashed and reread without holding it in memory.
@@ -331,10 +377,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
-
-type countingWriter struct{ n int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 func intentPath(intent string) string {
 	return "/private/files/upload-intents/" + url.PathEscape(intent)

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 )
 
 func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
@@ -452,5 +453,46 @@ func TestVerifyIdentityChecksFileCount(t *testing.T) {
 	}
 	if n := len(srv.requests()); n != 0 {
 		t.Fatalf("%d requests sent for invalid input", n)
+	}
+}
+
+// The body an attempt sends is exactly what mime/multipart writes for the
+// file, and as long as announced, whatever read sizes the transport uses.
+func TestUploadBodyIsTheMultipartFrame(t *testing.T) {
+	content := bytes.Repeat([]byte("0123456789abcdef"), 4097)
+	up, err := newUploadBody(context.Background(), "scan \"1\".pdf", UploadReader(bytes.NewReader(content)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, wrap := range []func(io.Reader) io.Reader{
+		func(r io.Reader) io.Reader { return r },
+		iotest.OneByteReader,
+		iotest.HalfReader,
+	} {
+		rc, err := up.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(wrap(rc))
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(got)) != up.length {
+			t.Fatalf("body is %d bytes, announced %d", len(got), up.length)
+		}
+		_, params, err := mime.ParseMediaType(up.contentType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		mw := multipart.NewWriter(&want)
+		mw.SetBoundary(params["boundary"])
+		part, _ := mw.CreateFormFile("file", "scan \"1\".pdf")
+		part.Write(content)
+		mw.Close()
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("body differs from mime/multipart's (%d vs %d bytes)", len(got), want.Len())
+		}
 	}
 }
