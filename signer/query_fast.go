@@ -98,41 +98,12 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	// Pass 2: find overwrites and number the appends, with a hash set of
 	// the names: a name seen twice must be appends to one array, numbered
 	// in arrival order, and no name may be a bracket prefix of another.
-	var stackTable [2 * stackPairs]uint16
-	names := nameSet{slots: stackTable[:]}
-	if len(pairs) > stackPairs {
-		names.slots = make([]uint16, 2*tableSize(len(pairs)))
-	}
-	seed := maphash.MakeSeed()
-	for i := range pairs {
-		p := &pairs[i]
-		p.hash = maphash.Bytes(seed, dst[p.key:p.keyEnd])
-		if j, found := names.insert(dst, pairs, i); found {
-			prev := &pairs[j]
-			if prev.appendIndex < 0 || p.appendIndex < 0 {
-				return dst[:mark], false
-			}
-			p.appendIndex = prev.appendIndex + 1
+	if len(pairs) <= smallPairs {
+		if !checkNamesSmall(dst, pairs) {
+			return dst[:mark], false
 		}
-	}
-	var checked []byte // the last name looked up, often the next one's too
-	for i := range pairs {
-		key := dst[pairs[i].key:pairs[i].keyEnd]
-		// Every "%5B" of an encoded plain name opens a group: the name
-		// before it must not be one of the names.
-		for k := bytes.IndexByte(key, '%'); k >= 0; {
-			if key[k+2] == 'B' && !bytes.Equal(key[:k], checked) {
-				checked = key[:k]
-				if names.has(dst, pairs, checked, maphash.Bytes(seed, checked)) {
-					return dst[:mark], false
-				}
-			}
-			next := bytes.IndexByte(key[k+3:], '%')
-			if next < 0 {
-				break
-			}
-			k += 3 + next
-		}
+	} else if !checkNamesHashed(dst, pairs) {
+		return dst[:mark], false
 	}
 
 	// Pass 3: appends get their numbers, written out after pass 1's copy.
@@ -156,7 +127,7 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	// the answer when nothing was renumbered or reordered.
 	inOrder := true
 	for i := 1; i < len(pairs) && inOrder; i++ {
-		inOrder = bytes.Compare(dst[pairs[i-1].out:pairs[i-1].outEnd], dst[pairs[i].out:pairs[i].outEnd]) < 0
+		inOrder = compareOut(dst, &pairs[i-1], &pairs[i]) < 0
 	}
 	if inOrder && !appends {
 		return dst, true
@@ -167,7 +138,15 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 		order = append(order, uint16(i))
 	}
 	if !inOrder {
-		sortPairs(dst, pairs, order)
+		if len(pairs) <= smallPairs {
+			for i := 1; i < len(order); i++ {
+				for j := i; j > 0 && compareOut(dst, &pairs[order[j-1]], &pairs[order[j]]) > 0; j-- {
+					order[j], order[j-1] = order[j-1], order[j]
+				}
+			}
+		} else {
+			sortPairs(dst, pairs, order)
+		}
 	}
 	out := len(dst)
 	for k, i := range order {
@@ -178,6 +157,80 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	}
 	size := copy(dst[mark:], dst[out:])
 	return dst[:mark+size], true
+}
+
+// smallPairs is the size up to which comparing every pair of names, and
+// sorting by insertion, costs less than hashing and sorting by keys.
+const smallPairs = 8
+
+// checkNamesSmall is pass 2 by comparing every two names.
+func checkNamesSmall(dst []byte, pairs []fastPair) bool {
+	for i := range pairs {
+		p := &pairs[i]
+		b := dst[p.key:p.keyEnd]
+		for j := i - 1; j >= 0; j-- {
+			q := &pairs[j]
+			a := dst[q.key:q.keyEnd]
+			if string(a) == string(b) {
+				if q.appendIndex < 0 || p.appendIndex < 0 {
+					return false
+				}
+				p.appendIndex = q.appendIndex + 1
+				break // the nearest earlier append has the highest number
+			}
+			if bracketPrefix(a, b) || bracketPrefix(b, a) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// bracketPrefix reports whether the encoded plain name a is a bracket
+// prefix of b: b is a followed by groups.
+func bracketPrefix(a, b []byte) bool {
+	return len(b) > len(a) && b[len(a)] == '%' && string(b[:len(a)]) == string(a)
+}
+
+// checkNamesHashed is pass 2 with a hash set of the names.
+func checkNamesHashed(dst []byte, pairs []fastPair) bool {
+	var stackTable [2 * stackPairs]uint16
+	names := nameSet{slots: stackTable[:]}
+	if len(pairs) > stackPairs {
+		names.slots = make([]uint16, 2*tableSize(len(pairs)))
+	}
+	seed := maphash.MakeSeed()
+	for i := range pairs {
+		p := &pairs[i]
+		p.hash = maphash.Bytes(seed, dst[p.key:p.keyEnd])
+		if j, found := names.insert(dst, pairs, i); found {
+			prev := &pairs[j]
+			if prev.appendIndex < 0 || p.appendIndex < 0 {
+				return false
+			}
+			p.appendIndex = prev.appendIndex + 1
+		}
+	}
+	var checked []byte // the last name looked up, often the next one's too
+	for i := range pairs {
+		key := dst[pairs[i].key:pairs[i].keyEnd]
+		// Every "%5B" of an encoded plain name opens a group: the name
+		// before it must not be one of the names.
+		for k := bytes.IndexByte(key, '%'); k >= 0; {
+			if key[k+2] == 'B' && !bytes.Equal(key[:k], checked) {
+				checked = key[:k]
+				if names.has(dst, pairs, checked, maphash.Bytes(seed, checked)) {
+					return false
+				}
+			}
+			next := bytes.IndexByte(key[k+3:], '%')
+			if next < 0 {
+				break
+			}
+			k += 3 + next
+		}
+	}
+	return true
 }
 
 // sortPairs sorts order, indexes into pairs, by the pairs' finished
@@ -231,6 +284,11 @@ func bigEndianPrefix(b []byte) uint64 {
 		}
 	}
 	return x
+}
+
+// compareOut orders two pairs by their finished "name=value".
+func compareOut(dst []byte, a, b *fastPair) int {
+	return bytes.Compare(dst[a.out:a.outEnd], dst[b.out:b.outEnd])
 }
 
 func cmpUint64(a, b uint64) int {

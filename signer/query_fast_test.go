@@ -50,9 +50,13 @@ func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 		"a[b[c]=1",         // '[' in a key
 		"a[%20x]=1",        // encoded key
 	} {
-		dst := []byte("keep")
-		if out, ok := appendCanonicalQueryFast(dst, raw); ok || string(out) != "keep" {
-			t.Errorf("fast path took %q (ok=%v, dst=%q)", raw, ok, out)
+		// Alone (pairs compared one by one) and among many other pairs
+		// (names hashed), before and after them.
+		for _, q := range []string{raw, raw + "&" + manyPairs(12, "pad"), manyPairs(12, "pad") + "&" + raw} {
+			dst := []byte("keep")
+			if out, ok := appendCanonicalQueryFast(dst, q); ok || string(out) != "keep" {
+				t.Errorf("fast path took %q (ok=%v, dst=%q)", q, ok, out)
+			}
 		}
 	}
 }
@@ -71,13 +75,15 @@ func TestFastPathAgreesWithGeneral(t *testing.T) {
 		manyPairs(1001, "f[s][]"),
 		manyPairs(1500, "k"),
 	} {
-		fast, ok := appendCanonicalQueryFast([]byte("keep"), raw)
-		if !ok {
-			t.Errorf("fast path refused %.80q", raw)
-			continue
-		}
-		if general := appendCanonicalQueryPHP([]byte("keep"), raw); string(fast) != string(general) {
-			t.Errorf("on %.80q\n fast    %.200q\n general %.200q", raw, fast, general)
+		for _, q := range []string{raw, raw + "&" + manyPairs(12, "pad"), manyPairs(12, "pad") + "&" + raw} {
+			fast, ok := appendCanonicalQueryFast([]byte("keep"), q)
+			if !ok {
+				t.Errorf("fast path refused %.80q", q)
+				continue
+			}
+			if general := appendCanonicalQueryPHP([]byte("keep"), q); string(fast) != string(general) {
+				t.Errorf("on %.80q\n fast    %.200q\n general %.200q", q, fast, general)
+			}
 		}
 	}
 }
