@@ -24,13 +24,25 @@ func unwrap(raw json.RawMessage, key string, out any, valid bool) error {
 		return nil
 	}
 	if key != "" && raw[0] == '{' {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return err
+		inner, found, simple := []byte(nil), false, false
+		if valid {
+			// Known-valid bytes: find the key in place rather than build a
+			// map of every member (a third pass over the result).
+			inner, found, simple = lookupMember(raw, key)
 		}
-		if inner, ok := m[key]; ok {
+		if !simple {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return err
+			}
+			inner, found = m[key]
+		}
+		if found {
 			inner = bytes.TrimSpace(inner)
 			if len(inner) > 0 && inner[0] == '{' {
+				if u, ok := out.(json.Unmarshaler); ok && valid {
+					return u.UnmarshalJSON(inner)
+				}
 				return json.Unmarshal(inner, out)
 			}
 		}
@@ -120,4 +132,89 @@ func emptyArraysToNull(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// lookupMember returns the value of the top-level member key of the JSON
+// object b, which must be known valid, and whether it is there; the last
+// one wins, as in a map. It reports simple false, and the caller decodes a
+// map instead, when a member name holds an escape or a non-ASCII byte
+// (matching it would need unescaping or UTF-8 repair).
+func lookupMember(b []byte, key string) (val []byte, found, simple bool) {
+	i := skipJSONSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false, false
+	}
+	i = skipJSONSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil, false, true
+	}
+	for i < len(b) && b[i] == '"' {
+		j := i + 1
+		for j < len(b) && b[j] != '"' {
+			if b[j] == '\\' || b[j] >= 0x80 {
+				return nil, false, false
+			}
+			j++
+		}
+		name := b[i+1 : j]
+		i = skipJSONSpace(b, j+1) // at ':'
+		i = skipJSONSpace(b, i+1)
+		start := i
+		i = skipValidValue(b, i)
+		if string(name) == key {
+			val, found = b[start:i], true
+		}
+		i = skipJSONSpace(b, i)
+		if i >= len(b) || b[i] != ',' {
+			return val, found, true
+		}
+		i = skipJSONSpace(b, i+1)
+	}
+	return nil, false, false
+}
+
+// skipValidValue returns the index just past the JSON value starting at
+// b[i], in bytes known to be valid JSON.
+func skipValidValue(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; c {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			i++
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+		default:
+			if depth == 0 { // a number or literal at the top ends at a delimiter
+				for i < len(b) && !isJSONDelimiter(b[i]) {
+					i++
+				}
+				return i
+			}
+			i++
+		}
+		if depth == 0 {
+			return i
+		}
+	}
+	return i
+}
+
+func isJSONDelimiter(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }
