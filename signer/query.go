@@ -1,6 +1,8 @@
 package signer
 
 import (
+	"math"
+	"slices"
 	"strings"
 )
 
@@ -43,15 +45,19 @@ func appendCanonicalQueryPHP(dst []byte, rawQuery string) []byte {
 	// Every "name=value" is laid out after dst's end, then they are joined
 	// in order: one buffer rather than a string per pair.
 	top := parsePHPQuery(rawQuery)
+	if len(dst)+10*len(rawQuery) > math.MaxInt32 {
+		// Past 32-bit offsets: a query of hundreds of megabytes.
+		return appendFlattenedAsStrings(dst, top)
+	}
 	pairs := make([]fastPair, 0, len(top.entries))
 	order := make([]uint16, 0, len(top.entries))
 	mark := len(dst)
 	flattenPHPArray(top, func(encodedName []byte, value string) {
-		p := fastPair{out: len(dst)}
+		p := fastPair{out: int32(len(dst))}
 		dst = append(dst, encodedName...)
 		dst = append(dst, '=')
 		dst = appendEscaped(dst, value)
-		p.outEnd = len(dst)
+		p.outEnd = int32(len(dst))
 		order = append(order, uint16(len(pairs))) // at most phpMaxInputVars
 		pairs = append(pairs, p)
 	})
@@ -95,4 +101,21 @@ func flattenPHPArray(a *phpArray, emit func(encodedName []byte, value string)) {
 		}
 	}
 	walk(nil, a, true)
+}
+
+// appendFlattenedAsStrings is the end of the general path with a string per
+// pair, for queries too large for fastPair's 32-bit offsets.
+func appendFlattenedAsStrings(dst []byte, top *phpArray) []byte {
+	var strs []string
+	flattenPHPArray(top, func(encodedName []byte, value string) {
+		strs = append(strs, string(appendEscaped(append(append([]byte(nil), encodedName...), '='), value)))
+	})
+	slices.Sort(strs)
+	for i, p := range strs {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, p...)
+	}
+	return dst
 }

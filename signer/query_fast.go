@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,10 +37,10 @@ const stackPairs = 32
 
 // fastPair locates one pair in the output buffer while it is worked on.
 type fastPair struct {
-	key, keyEnd int    // the encoded name, without an append's "[]" (the array's name)
-	val, valEnd int    // the encoded value
-	appendIndex int    // -1 for a plain name, else the append's number
-	out, outEnd int    // the finished "name=value"
+	key, keyEnd int32  // the encoded name, without an append's "[]" (the array's name)
+	val, valEnd int32  // the encoded value
+	appendIndex int32  // -1 for a plain name, else the append's number
+	out, outEnd int32  // the finished "name=value"
 	hash        uint64 // of the name, for the set of names; then a sort key
 	hash2       uint64 // the sort key's second half
 }
@@ -48,9 +49,26 @@ type fastPair struct {
 // reports true, or returns dst unchanged and false when rawQuery needs the
 // general path.
 func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
-	mark := len(dst)
+	// Offsets are 32-bit; the passes write at most about ten bytes per
+	// byte of the query after dst.
+	if len(dst)+10*len(rawQuery) > math.MaxInt32 {
+		return dst, false
+	}
+	// The pairs' bookkeeping lives on the stack, in an array sized for the
+	// query: zeroing room for 32 pairs would cost a short query more than
+	// its encoding.
+	if strings.Count(rawQuery, "&") < smallPairs {
+		var stack [smallPairs]fastPair
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0])
+	}
 	var stack [stackPairs]fastPair
-	pairs := stack[:0]
+	return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0])
+}
+
+// appendCanonicalQueryFastWith is appendCanonicalQueryFast with pairs, an
+// empty slice with room for the pairs (it grows if there are more).
+func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair) ([]byte, bool) {
+	mark := len(dst)
 
 	// Pass 1: encode every pair after dst's current end, in arrival order,
 	// joined by '&' as if already in order.
@@ -76,7 +94,7 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 		if len(pairs) > 0 {
 			dst = append(dst, '&')
 		}
-		p := fastPair{key: len(dst), out: len(dst), appendIndex: -1}
+		p := fastPair{key: int32(len(dst)), out: int32(len(dst)), appendIndex: -1}
 		var ok, isAppend bool
 		if dst, isAppend, ok = appendPlainName(dst, name); !ok {
 			return dst[:mark], false
@@ -84,11 +102,11 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 		if isAppend {
 			p.appendIndex, appends = 0, true
 		}
-		p.keyEnd = len(dst)
+		p.keyEnd = int32(len(dst))
 		dst = append(dst, '=')
-		p.val = len(dst)
+		p.val = int32(len(dst))
 		dst = appendRecoded(dst, value)
-		p.valEnd, p.outEnd = len(dst), len(dst)
+		p.valEnd, p.outEnd = int32(len(dst)), int32(len(dst))
 		pairs = append(pairs, p)
 	}
 	if len(pairs) == 0 {
@@ -113,13 +131,13 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 			if p.appendIndex < 0 {
 				continue
 			}
-			p.out = len(dst)
+			p.out = int32(len(dst))
 			dst = append(dst, dst[p.key:p.keyEnd]...)
 			dst = append(dst, "%5B"...)
 			dst = strconv.AppendInt(dst, int64(p.appendIndex), 10)
 			dst = append(dst, "%5D="...)
 			dst = append(dst, dst[p.val:p.valEnd]...)
-			p.outEnd = len(dst)
+			p.outEnd = int32(len(dst))
 		}
 	}
 
@@ -251,7 +269,7 @@ func sortPairs(dst []byte, pairs []fastPair, order []uint16) {
 	}
 	for i := range pairs {
 		p := &pairs[i]
-		rest := dst[p.out+common : p.outEnd]
+		rest := dst[p.out+int32(common) : p.outEnd]
 		p.hash, p.hash2 = bigEndianPrefix(rest), 0
 		if len(rest) > 8 {
 			p.hash2 = bigEndianPrefix(rest[8:])
@@ -265,7 +283,7 @@ func sortPairs(dst []byte, pairs []fastPair, order []uint16) {
 		case a.hash2 != b.hash2:
 			return cmpUint64(a.hash2, b.hash2)
 		}
-		return bytes.Compare(dst[a.out+common:a.outEnd], dst[b.out+common:b.outEnd])
+		return bytes.Compare(dst[a.out+int32(common):a.outEnd], dst[b.out+int32(common):b.outEnd])
 	})
 }
 

@@ -125,3 +125,13 @@ func TestFastPathDoesNotAllocate(t *testing.T) {
 		t.Errorf("Sign allocates %v times for 32 pairs, want 1 (its result)", n)
 	}
 }
+
+// The path for queries past 32-bit offsets gives the same answer.
+func TestFlattenedAsStringsAgrees(t *testing.T) {
+	for _, raw := range []string{"", "a.b=1&c[d=2&flag", "b[]=2&a[]=1&a[x][]=3&q=a+b", manyPairs(300, "f[s][]"), manyPairs(50, "a.b")} {
+		want := appendCanonicalQueryPHP([]byte("keep"), raw)
+		if got := appendFlattenedAsStrings([]byte("keep"), parsePHPQuery(raw)); string(got) != string(want) {
+			t.Errorf("on %.60q\n got %.120q\nwant %.120q", raw, got, want)
+		}
+	}
+}
