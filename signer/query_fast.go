@@ -229,17 +229,26 @@ func checkNamesHashed(dst []byte, pairs []fastPair) bool {
 			p.appendIndex = prev.appendIndex + 1
 		}
 	}
-	var checked []byte // the last name looked up, often the next one's too
+	// The last name looked up at each depth: neighbours usually share
+	// their first groups ("filter", "filter[created]").
+	var checked [4][]byte
 	for i := range pairs {
 		key := dst[pairs[i].key:pairs[i].keyEnd]
 		// Every "%5B" of an encoded plain name opens a group: the name
 		// before it must not be one of the names.
+		depth := 0
 		for k := bytes.IndexByte(key, '%'); k >= 0; {
-			if key[k+2] == 'B' && !bytes.Equal(key[:k], checked) {
-				checked = key[:k]
-				if names.has(dst, pairs, checked, maphash.Bytes(seed, checked)) {
-					return false
+			if key[k+2] == 'B' {
+				prefix := key[:k]
+				if depth >= len(checked) || !bytes.Equal(prefix, checked[depth]) {
+					if names.has(dst, pairs, prefix, maphash.Bytes(seed, prefix)) {
+						return false
+					}
+					if depth < len(checked) {
+						checked[depth] = prefix
+					}
 				}
+				depth++
 			}
 			next := bytes.IndexByte(key[k+3:], '%')
 			if next < 0 {

@@ -134,3 +134,22 @@ func TestMemoryStoreShardedBoundAndAtomicity(t *testing.T) {
 		t.Fatalf("%d concurrent claims succeeded, want 1", n)
 	}
 }
+
+// Complete records an event whose claim was dropped even when the store is
+// full of running claims: the event ran, and forgetting it would let a
+// redelivery run it again.
+func TestMemoryStoreCompleteRecordsEvenWhenFull(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Unix(1782190000, 0)}
+	m := webhook.NewMemoryStore(webhook.WithMemorySize(2), webhook.WithMemoryClock(clock.now))
+	m.Claim(ctx, "slow", "A", time.Second)
+	clock.advance(2 * time.Second) // slow's lease ends while it still runs
+	m.Claim(ctx, "e1", "B", time.Minute)
+	m.Claim(ctx, "e2", "C", time.Minute) // drops the abandoned claim of slow
+	if err := m.Complete(ctx, "slow", "A"); err != nil {
+		t.Fatalf("Complete of a dropped claim in a full store: %v", err)
+	}
+	if st, err := m.Claim(ctx, "slow", "D", time.Minute); st != webhook.AlreadyDone || err != nil {
+		t.Fatalf("redelivery of completed slow = %v, %v; want already done", st, err)
+	}
+}
