@@ -192,17 +192,13 @@ func WithKeyExpiryWarning(window time.Duration) Option {
 }
 
 // New returns a client for baseURL, which names the API root, for example
-// https://exchanger.example/api/v3.
+// https://exchanger.example/api/v3. A URL whose path does not end with
+// /api/v3 (docs/api.md §1) is refused with an error matching
+// ErrInvalidBaseURL that names the URL to use.
 func New(baseURL string, opts ...Option) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	u, err := parseBaseURL(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("client: base URL: %w", err)
-	}
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, errors.New("client: base URL must be an absolute http(s) URL, e.g. https://exchanger.example/api/v3")
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, errors.New("client: base URL must not carry user info, a query or a fragment")
+		return nil, err
 	}
 	c := &Client{
 		base:    u,
