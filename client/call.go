@@ -78,6 +78,7 @@ type callState struct {
 	unknown  bool        // a write attempt reached the wire and got no answer
 	fatal    error       // an error that must not be retried (credentials source)
 	used     Credentials // what the last attempt sent, to scrub echoes from errors
+	origin   string      // where the last attempt's HMAC secret came from (keyring.origin)
 
 	uploadOpened atomic.Bool
 	wait         time.Duration // the wait the last CheckRetry decided
@@ -98,10 +99,12 @@ type callState struct {
 // credentials returns this attempt's credentials: the call's override (a
 // rotation check) or the client's current ones.
 func (st *callState) credentials(ctx context.Context) (Credentials, *signer.HMAC, error) {
-	if st.cfg.keys != nil {
-		return st.cfg.keys.current(ctx)
+	k := st.cfg.keys
+	if k == nil {
+		k = st.c.keys.Load()
 	}
-	return st.c.keys.Load().current(ctx)
+	st.origin = k.origin
+	return k.current(ctx)
 }
 
 // bodySHA256 is the hash that is signed: of the file for uploads, else of

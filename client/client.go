@@ -32,6 +32,7 @@ type Client struct {
 
 	// Option inputs, consumed by New.
 	optToken, optSecret string
+	optSecretOrigin     string // where optSecret came from, for the invalid_signature hint
 	optSource           CredentialsSource
 	optHC               *http.Client
 	optInsecure         bool
@@ -74,7 +75,7 @@ func WithToken(token string) Option {
 
 // WithHMACSecret sets the key's HMAC secret; requests are then signed (v1).
 func WithHMACSecret(secret string) Option {
-	return func(c *Client) error { c.optSecret = secret; return nil }
+	return func(c *Client) error { c.optSecret, c.optSecretOrigin = secret, originOption; return nil }
 }
 
 // WithHTTPClient sets the HTTP client whose transport sends the requests.
@@ -230,9 +231,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		if c.optToken != "" || c.optSecret != "" {
 			return nil, errors.New("client: WithCredentialsSource replaces WithToken and WithHMACSecret: use one or the other")
 		}
-		c.keys.Store(&keyring{source: c.optSource})
+		c.keys.Store(&keyring{source: c.optSource, origin: originSource})
 	} else {
-		c.keys.Store(newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret}))
+		k := newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret})
+		k.origin = c.optSecretOrigin
+		c.keys.Store(k)
 	}
 	c.optToken, c.optSecret, c.optSource, c.optHC = "", "", nil, nil
 	return c, nil

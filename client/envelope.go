@@ -196,15 +196,30 @@ func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, Resp
 			e.Code = env.Error.Type
 		}
 		if d := bytes.TrimSpace(env.Error.Details); len(d) > 0 && string(d) != "null" {
-			e.RawDetails = d
+			e.RawDetails = json.RawMessage(st.scrub(string(d)))
 			e.Details = fieldErrors(d)
+			// Error() repeats these messages: a server that echoes a
+			// header must not put the key into logs that way.
+			for f, msgs := range e.Details {
+				for i, m := range msgs {
+					msgs[i] = st.scrub(m)
+				}
+				if clean := st.scrub(f); clean != f {
+					delete(e.Details, f)
+					e.Details[clean] = msgs
+				}
+			}
 		}
 	}
 	if ra, ok := retryAfter(resp.Header, st.c.clock.serverNow()); ok {
 		e.RetryAfter = ra
 	}
-	if e.Code == "invalid_signature" && st.signed {
-		e.Canonical = st.payload.Canonical()
+	if e.Code == "invalid_signature" {
+		e.secretOrigin = originNone
+		if st.signed {
+			e.Canonical = st.payload.Canonical()
+			e.secretOrigin = st.origin
+		}
 	}
 	// A hostile or broken server must not make error strings unbounded.
 	e.Message = truncate(st.scrub(e.Message), 1024)
