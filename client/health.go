@@ -16,6 +16,10 @@ type Pong struct {
 	ServerTime time.Time       // meta.timestamp, zero if absent
 	RequestID  string          // meta.request_id
 	Result     json.RawMessage // the result as sent (free-form in openapi.yaml)
+	// Status and SiteName are result.status ("ok") and result.site_name,
+	// as the vendor's guides show them; empty when the result lacks them.
+	Status   string
+	SiteName string
 }
 
 // Ping checks that the API is reachable. GET /ping; public: no token is
@@ -30,6 +34,14 @@ func (c *Client) Ping(ctx context.Context, opts ...CallOption) (*Pong, error) {
 	p := &Pong{Message: r.Message, Result: res, RequestID: r.RequestID}
 	if t, err := time.Parse(time.RFC3339Nano, r.Meta.Timestamp); err == nil {
 		p.ServerTime = t
+	}
+	var known struct {
+		Status   any `json:"status"`
+		SiteName any `json:"site_name"`
+	}
+	if json.Unmarshal(res, &known) == nil { // free-form: anything else is left in Result
+		p.Status, _ = known.Status.(string)
+		p.SiteName, _ = known.SiteName.(string)
 	}
 	return p, nil
 }

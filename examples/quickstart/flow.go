@@ -136,7 +136,11 @@ func (q *quickstart) ping(ctx context.Context) error {
 	if !pong.ServerTime.IsZero() {
 		when = pong.ServerTime.UTC().Format(time.RFC3339)
 	}
-	q.t.step("ping", "%s, server time %s", orDash(pong.Message), when)
+	if pong.Status != "" {
+		q.t.step("ping", "status %s, site %q, server time %s", pong.Status, pong.SiteName, when)
+	} else {
+		q.t.step("ping", "%s, server time %s", orDash(pong.Message), when)
+	}
 	return nil
 }
 
