@@ -294,6 +294,8 @@ func (st *callState) requestError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		err = ctx.Err()
 	}
+	// A transport error may quote the answer (a malformed status line).
+	err = st.scrubError(err)
 	e := &RequestError{
 		Method:         st.cl.method,
 		Path:           st.cl.path,

@@ -93,12 +93,12 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	if c.logger.Enabled(ctx, slog.LevelDebug) {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "client: response",
 			slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("status", resp.StatusCode),
-			slog.Int("attempts", st.attempts), slog.String("request_id", r.RequestID))
+			slog.Int("attempts", st.attempts), slog.String("request_id", st.scrub(r.RequestID)))
 	}
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// No snippet: a redirect page repeats the target URL, query included.
-		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
+		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, truncate(st.scrub(redirectHost(resp)), 256)))
 	}
 	if cl.raw != "" && ok2xx {
 		if p, ok := out.(*[]byte); ok {
@@ -206,11 +206,15 @@ func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, Resp
 	if e.Code == "invalid_signature" && st.signed {
 		e.Canonical = st.payload.Canonical()
 	}
-	// A hostile or broken server must not make error strings unbounded.
+	// A hostile or broken server must not make error strings unbounded,
+	// and an echo of the credentials must not reach them: every string is
+	// scrubbed whole, then cut (redact.go).
 	e.Message = truncate(st.scrub(e.Message), 1024)
-	e.Code = truncate(e.Code, 128)
-	e.RequestID = truncate(e.RequestID, 256)
-	e.CorrelationID = truncate(e.CorrelationID, 256)
+	e.Code = truncate(st.scrub(e.Code), 128)
+	e.RequestID = truncate(st.scrub(e.RequestID), 256)
+	e.CorrelationID = truncate(st.scrub(e.CorrelationID), 256)
+	e.Details = st.scrubDetails(e.Details)
+	e.RawDetails = st.scrubJSON(e.RawDetails)
 	return e, env.Meta
 }
 
@@ -263,20 +267,15 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 func (st *callState) responseError(ctx context.Context, resp *http.Response, data []byte, cause error) error {
 	e := &ResponseError{
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
+		ContentType: truncate(st.scrub(resp.Header.Get("Content-Type")), 100),
 		Snippet:     st.snippet(data),
-		RequestID:   resp.Header.Get("X-Request-Id"),
+		RequestID:   truncate(st.scrub(resp.Header.Get("X-Request-Id")), 128),
 		Attempts:    st.attempts,
 		Method:      st.cl.method,
 		Path:        st.cl.path,
-		Err:         cause,
+		Err:         st.scrubError(cause),
 	}
-	if len(e.ContentType) > 100 {
-		e.ContentType = e.ContentType[:100]
-	}
-	if len(e.RequestID) > 128 {
-		e.RequestID = e.RequestID[:128]
-	}
+	cause = e.Err
 	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "client: unusable response",
 		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.StatusCode),
 		slog.String("content_type", e.ContentType), slog.String("error", cause.Error()))
