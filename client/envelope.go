@@ -115,6 +115,11 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		if derr == nil && env.State != nil && *env.State == 0 {
 			r.Message = env.Message
 			st.applyMeta(r, &env.Meta)
+			if rd, ok := out.(resultDecoder); ok && rd.resultErr() != nil {
+				// A well-formed envelope whose result does not fit the
+				// type: the answer is unusable, like any other.
+				return r, st.responseError(ctx, resp, data, fmt.Errorf("decode result: %w", rd.resultErr()))
+			}
 			return r, nil
 		}
 		if derr == nil && env.State == nil {
@@ -128,10 +133,14 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 			derr = errors.New("envelope state is neither 0 nor 1")
 		}
 		var se *json.UnmarshalTypeError
-		if errors.As(derr, &se) && env.State != nil && *env.State == 0 {
+		switch {
+		case errors.As(derr, &se) && se.Field == "state":
+			// json leaves a zero behind when "state" is "0" or true.
+			derr = fmt.Errorf("envelope state is not a number: %w", derr)
+		case errors.As(derr, &se) && env.State != nil && *env.State == 0:
 			// A well-formed envelope whose result does not fit the type.
 			st.applyMeta(r, &env.Meta)
-			return r, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, derr)
+			derr = fmt.Errorf("decode result: %w", derr)
 		}
 		return r, st.responseError(ctx, resp, data, derr)
 	}
@@ -142,6 +151,10 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	}
 	return r, st.responseError(ctx, resp, data, errors.New("not an API envelope"))
 }
+
+// resultDecoder is an out value that decodes the result itself and keeps
+// its error, so that the envelope is read to the end (resultInto, listInto).
+type resultDecoder interface{ resultErr() error }
 
 // applyMeta copies the envelope's meta into r and learns the server's time.
 func (st *callState) applyMeta(r *Response, m *ResponseMeta) {

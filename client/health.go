@@ -157,16 +157,19 @@ func (c *Client) health(ctx context.Context, opts []CallOption) (*Health, error)
 		Health *Health `json:"health"`
 	}
 	cl := &call{method: http.MethodGet, path: "/private/health/client", scope: "public-api:client:health:read"}
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
+	// openapi.yaml wraps it as {"health":{...}}; accept it bare too.
+	dec := decodeWith(func(raw json.RawMessage) error {
+		if err := json.Unmarshal(raw, &res); err != nil || res.Health == nil {
+			res.Health = new(Health)
+			return json.Unmarshal(raw, res.Health)
+		}
+		return nil
+	})
+	if _, err := c.do(ctx, cl, dec, opts); err != nil {
 		return nil, err
 	}
-	// openapi.yaml wraps it as {"health":{...}}; accept it bare too.
-	if err := json.Unmarshal(raw, &res); err != nil || res.Health == nil {
+	if res.Health == nil {
 		res.Health = new(Health)
-		if err := json.Unmarshal(raw, res.Health); err != nil {
-			return nil, err
-		}
 	}
 	return res.Health, nil
 }
