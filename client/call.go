@@ -86,9 +86,11 @@ type callState struct {
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
-	paceHeld        bool      // the attempt was counted as sent by the pacer and not yet answered
-	last            *APIError // the last error answer seen before a retry
-	sawDate         bool      // the last answer had a Date header
+	paceHeld        bool          // the attempt was counted as sent by the pacer and not yet answered
+	last            *APIError     // the last error answer seen before a retry
+	sawDate         bool          // the last answer had a Date header (or Age)
+	skew            time.Duration // the clock offset the last answer's Date shows
+	skewOK          bool          // skew was read (a Date, no Age, within the cap)
 	rate            RateLimit
 	rateOK          bool
 	quota           Quota

@@ -170,7 +170,9 @@ func (st *callState) applyMeta(r *Response, m *ResponseMeta) {
 	// clock must not flip between them.
 	if m.Timestamp != "" && !st.sawDate {
 		if t, err := time.Parse(time.RFC3339Nano, m.Timestamp); err == nil {
-			st.c.clock.learn(t)
+			if off, ok := st.c.clock.measure(t); ok {
+				st.c.clock.observe(off)
+			}
 		}
 	}
 }

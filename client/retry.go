@@ -67,6 +67,11 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		// The server checks signatures before doing anything, so repeating
 		// is safe for every method; each attempt has a fresh nonce anyway.
 		ae := st.peek(resp)
+		if ae.Code == "invalid_signature" && st.signed && st.skewOK {
+			// A refused signature with another clock in its Date is the
+			// evidence a clock correction needs (clock.go).
+			c.clock.prove(st.skew)
+		}
 		switch {
 		case ae.Code == "signature_replay" && !st.replayRetry:
 			st.replayRetry = true
@@ -225,8 +230,13 @@ func (st *callState) releasePace() {
 // learn takes the clock offset and rate-limit values from an answer.
 func (st *callState) learn(resp *http.Response) {
 	c := st.c
-	st.sawDate = resp.Header.Get("Date") != ""
-	c.clock.learnDate(resp.Header)
+	// An answer with a Date (or from a cache) is not read for
+	// meta.timestamp as well (applyMeta).
+	st.sawDate = resp.Header.Get("Date") != "" || resp.Header.Get("Age") != ""
+	st.skew, st.skewOK = c.clock.reading(resp.Header)
+	if st.skewOK {
+		c.clock.observe(st.skew)
+	}
 	st.rate, st.rateOK = parseRateLimit(resp.Header)
 	st.quota, st.quotaOK = parseQuota(resp.Header)
 	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK, c.clock.serverNow())
