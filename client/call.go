@@ -296,6 +296,9 @@ func (st *callState) requestError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		err = ctx.Err()
 	}
+	if headerTooLarge(err) {
+		err = headerTooLargeError(err)
+	}
 	// A transport error may quote the answer (a malformed status line).
 	err = st.scrubError(err)
 	e := &RequestError{

@@ -79,7 +79,10 @@ func WithHMACSecret(secret string) Option {
 
 // WithHTTPClient sets the HTTP client whose transport sends the requests.
 // The client is copied, not changed: the copy gets the signing transport
-// around hc.Transport and refuses redirects.
+// around hc.Transport and refuses redirects. hc's transport keeps its own
+// response header limit (http.Transport.MaxResponseHeaderBytes; net/http's
+// default is 10 MiB): set it there. A client without WithHTTPClient bounds
+// the headers by WithMaxResponseBytes (at least 16 KiB, at most 1 MiB).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -174,7 +177,10 @@ func WithInsecureHTTP() Option {
 }
 
 // WithMaxResponseBytes bounds the size of a response body
-// (DefaultMaxResponseBytes); a larger body gives ErrResponseTooLarge.
+// (DefaultMaxResponseBytes); a larger body gives ErrResponseTooLarge. The
+// transport the client builds for itself bounds the response headers by
+// the same value, raised to 16 KiB and capped at 1 MiB; headers over it
+// give a *RequestError matching ErrResponseTooLarge, never retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n <= 0 {
@@ -258,6 +264,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 		} else {
 			t := http.DefaultTransport.(*http.Transport).Clone()
 			t.MaxIdleConnsPerHost = 32
+			t.MaxResponseHeaderBytes = headerLimit(c.maxBody)
 			next = t
 		}
 	}

@@ -190,13 +190,16 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 
 // retryableTransportError reports whether a transport error may be
 // retried: not for TLS certificate problems, refused credentials or our own
-// refusals, which repeat identically.
+// refusals, nor for response headers over the limit, which repeat
+// identically.
 func retryableTransportError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, errForeignHost), errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return false
+	case headerTooLarge(err):
 		return false
 	}
 	return true
