@@ -170,8 +170,10 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithInsecureHTTP allows a plain http:// base URL for any host. Without it
-// http:// is accepted for loopback hosts only, since the token would travel
-// in clear text.
+// http:// is accepted only for the literal host localhost and loopback IP
+// addresses (127.0.0.1, [::1]), since the token would travel in clear
+// text; a name such as x.localhost is resolved through DNS and needs this
+// option.
 func WithInsecureHTTP() Option {
 	return func(c *Client) error { c.optInsecure = true; return nil }
 }
@@ -273,9 +275,12 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 	return &cp
 }
 
-// isLoopback reports whether host is localhost or a loopback address.
+// isLoopback reports whether host is the literal name localhost or a
+// loopback IP address. Other names, "x.localhost" among them, are looked up
+// through the configured resolver (Go's resolver sends them to DNS), so
+// they may reach another machine: they need WithInsecureHTTP for http.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
