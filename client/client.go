@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -128,6 +129,9 @@ func WithRetryBudget(burst int, refillPerSecond float64) Option {
 	return func(c *Client) error {
 		if burst < 0 || refillPerSecond < 0 {
 			return errors.New("client: WithRetryBudget: negative value")
+		}
+		if math.IsNaN(refillPerSecond) || math.IsInf(refillPerSecond, 0) {
+			return errors.New("client: WithRetryBudget: refill rate is not a finite number")
 		}
 		c.optBudgetTokens, c.optBudgetRefill = float64(burst), refillPerSecond
 		return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -257,6 +258,10 @@ func fieldErrors(d json.RawMessage) map[string][]string {
 	return out
 }
 
+// preallocMax bounds the buffer allocated from a declared Content-Length
+// before any of the body arrived.
+const preallocMax = 4 << 20
+
 // readBody reads the whole body, bounded by the client's limit.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	max := c.maxBody
@@ -265,10 +270,19 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	}
 	var buf []byte
 	if n := resp.ContentLength; n > 0 {
-		buf = make([]byte, 0, n+1)
+		// The declared length is the server's word: allocate it up front
+		// only while it is small, else let the buffer grow with what
+		// actually arrives.
+		buf = make([]byte, 0, min(n, preallocMax)+1)
 	}
 	b := bytes.NewBuffer(buf)
-	n, err := b.ReadFrom(io.LimitReader(resp.Body, max+1))
+	// One byte past the limit tells "too large"; max+1 would overflow for
+	// math.MaxInt64 and read nothing at all.
+	limit := max
+	if limit < math.MaxInt64 {
+		limit++
+	}
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return b.Bytes(), fmt.Errorf("read body: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -150,6 +151,10 @@ func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.D
 func (c *Client) backoff(attempt int) time.Duration {
 	ceil := c.retry.MinBackoff
 	for i := 1; i < attempt && ceil < c.retry.MaxBackoff; i++ {
+		if ceil > c.retry.MaxBackoff/2 {
+			ceil = c.retry.MaxBackoff // doubling would pass it, or overflow
+			break
+		}
 		ceil *= 2
 	}
 	if ceil > c.retry.MaxBackoff {
@@ -157,6 +162,9 @@ func (c *Client) backoff(attempt int) time.Duration {
 	}
 	if ceil <= 0 {
 		return 0
+	}
+	if ceil == math.MaxInt64 {
+		return rand.N(ceil) // ceil+1 overflows
 	}
 	return rand.N(ceil + 1)
 }

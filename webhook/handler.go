@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -247,7 +248,13 @@ func readLimited(r *http.Request, limit int64) (body []byte, tooLarge bool, err 
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	// One byte past the limit tells "more"; limit+1 would overflow for
+	// math.MaxInt64 and read nothing at all.
+	n := limit
+	if n < math.MaxInt64 {
+		n++
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, n))
 	if err != nil {
 		return nil, false, err
 	}
