@@ -15,7 +15,9 @@ import (
 // WithMaxResponseBytes(math.MaxInt64) reads answers (max+1 once
 // overflowed and read every body as empty).
 func TestMaxResponseBytesAtTheExtreme(t *testing.T) {
-	f := newFakeExchanger(t, func(_ int, _ attempt, w http.ResponseWriter, _ *http.Request) { writeOK(w, map[string]any{"id": 7}, "r") })
+	f := newFakeExchanger(t, func(_ int, _ attempt, w http.ResponseWriter, _ *http.Request) {
+		writeOK(w, map[string]any{"id": 7}, "r")
+	})
 	c := newTestClient(t, f, WithMaxResponseBytes(math.MaxInt64))
 	var out struct{ ID int }
 	if _, err := c.do(context.Background(), statusCall("1"), &out, nil); err != nil || out.ID != 7 {
