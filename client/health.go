@@ -184,7 +184,7 @@ func (c *Client) warnExpiry(ctx context.Context, k *KeyInfo) {
 		return
 	}
 	c.logger.LogAttrs(ctx, slog.LevelWarn, "client: API key expires soon; rotate it",
-		slog.String("key", k.Name), slog.Time("expires_at", k.ExpiresAt), slog.Duration("left", left.Round(time.Second)))
+		slog.String("key", truncate(c.scrubText(k.Name), 128)), slog.Time("expires_at", k.ExpiresAt), slog.Duration("left", left.Round(time.Second)))
 }
 
 // KeyInfo returns the key info learned by the last ClientHealth or

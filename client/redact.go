@@ -97,6 +97,22 @@ func (st *callState) scrub(s string) string {
 	return scrubWith(st.secrets(), s)
 }
 
+// scrubText removes the client's current static credentials from s, for
+// server-sent strings logged outside a call (a key's name).
+func (c *Client) scrubText(s string) string {
+	k := c.keys.Load()
+	if k == nil || k.static == nil {
+		return s
+	}
+	var secrets []string
+	for _, v := range []string{k.static.Token, k.static.HMACSecret} {
+		if len(v) >= 4 {
+			secrets = append(secrets, v)
+		}
+	}
+	return scrubWith(secrets, s)
+}
+
 // scrubWith replaces every occurrence of each secret in s.
 func scrubWith(secrets []string, s string) string {
 	for _, secret := range secrets {

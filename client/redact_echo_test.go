@@ -150,3 +150,22 @@ func assertNoSecret(t *testing.T, err error, logs string, fragments ...string) {
 		}
 	}
 }
+
+// A key name that echoes the token is scrubbed from the expiry warning.
+func TestEchoedSecretInKeyNameIsScrubbedFromLogs(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := newFakeExchanger(t, func(_ int, _ attempt, w http.ResponseWriter, _ *http.Request) {
+		writeOK(w, healthBody("ok", "key "+testToken, []string{"*"}, true, timeIn(1)), "h")
+	})
+	c := newTestClient(t, f, WithLogger(logger))
+	if _, err := c.ClientHealth(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "expires soon") {
+		t.Fatalf("no expiry warning logged: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), testToken[:12]) {
+		t.Fatalf("token in logs: %s", logs.String())
+	}
+}
