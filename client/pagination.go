@@ -64,11 +64,13 @@ const DefaultMaxPages = 100_000
 // Errors of hostile or broken pagination. The walk stops at the first one.
 var (
 	// ErrPaginationStuck: the server's pages do not advance, so following
-	// them would never end: a cursor that was already used (A, B, A), or in
-	// page mode a current_page other than the page asked for.
+	// them would never end: a cursor that was already used (A, B, A), in
+	// page mode a current_page other than the page asked for, or a page
+	// whose rows repeat the previous page byte for byte.
 	ErrPaginationStuck = errors.New("client: pagination does not advance")
-	// ErrCursorStuck: a next_cursor that was already used. Such errors match
-	// ErrPaginationStuck too.
+	// ErrCursorStuck: a next_cursor that was already used, or a cursor page
+	// that repeats the previous one. Such errors match ErrPaginationStuck
+	// too.
 	ErrCursorStuck = errors.New("client: pagination cursor did not advance")
 	// ErrListLimit: a walk reached PageOptions.MaxPages or MaxItems while
 	// the server announced more. The error is a *ListLimitError.
@@ -121,6 +123,7 @@ func paginate[T any](ctx context.Context, c *Client, base call, po PageOptions, 
 			used[maphash.String(seed, pos.After)] = struct{}{}
 		}
 		items, pages := 0, 0
+		var lastSum uint64 // the previous page's result, hashed
 		limit := func() error {
 			return &ListLimitError{Method: base.method, Path: base.path, Pages: pages, Items: items, Next: pos}
 		}
@@ -146,13 +149,25 @@ func paginate[T any](ctx context.Context, c *Client, base call, po PageOptions, 
 			} else {
 				cl.query.Set("page", strconv.Itoa(pos.Page))
 			}
-			list := &listInto[T]{key: key}
+			list := &listInto[T]{key: key, seed: seed, hash: true}
 			resp, err := c.do(ctx, &cl, list, opts)
 			pages++
 			if err != nil {
 				yield(zero, err)
 				return
 			}
+			if pages > 1 && len(list.items) > 0 && list.sum == lastSum {
+				// Pages that advance by their numbers or cursors but repeat
+				// the same rows (current_page absent, fresh cursors) would
+				// run until MaxPages, yielding the same rows each time.
+				err := fmt.Errorf("client: %s %s: page %d repeats the previous page: %w", base.method, base.path, pages, ErrPaginationStuck)
+				if pos.Cursor {
+					err = fmt.Errorf("%w (%w)", err, ErrCursorStuck)
+				}
+				yield(zero, err)
+				return
+			}
+			lastSum = list.sum
 			skip := min(pos.Skip, len(list.items))
 			for _, it := range list.items[skip:] {
 				if po.MaxItems > 0 && items >= po.MaxItems {
@@ -256,11 +271,19 @@ type listInto[T any] struct {
 	key   string
 	items []T
 	err   error
+	// With hash set, sum is the hash of the result's bytes under seed, to
+	// tell a page that repeats the previous one.
+	hash bool
+	seed maphash.Seed
+	sum  uint64
 }
 
 // UnmarshalJSON decodes one "result" value; a repeated key starts afresh.
 func (l *listInto[T]) UnmarshalJSON(b []byte) error {
 	l.items, l.err = decodeList[T](b, l.key)
+	if l.hash {
+		l.sum = maphash.Bytes(l.seed, b)
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -32,13 +33,14 @@ func drainIDs(t *testing.T, seq func(func(Order, error) bool), bound int) ([]int
 // used, after three requests.
 func TestListRefusesACursorCycle(t *testing.T) {
 	next := map[string]string{"": "A", "A": "B", "B": "A"}
+	id := map[string]int{"": 1, "A": 2, "B": 3} // every page differs: only the cursors cycle
 	srv, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		cur := r.URL.Query().Get("cursor")
-		envelope(w, 200, []any{map[string]any{"id": len(cur) + 1}}, &Pagination{Mode: "cursor", HasMore: true, NextCursor: next[cur]})
+		envelope(w, 200, []any{map[string]any{"id": id[cur]}}, &Pagination{Mode: "cursor", HasMore: true, NextCursor: next[cur]})
 	})
 	_, err := drainIDs(t, c.Orders(context.Background(), OrderListOptions{PageOptions: PageOptions{Cursor: true}}), 100)
-	if !errors.Is(err, ErrCursorStuck) || !errors.Is(err, ErrPaginationStuck) {
-		t.Fatalf("err %v, want ErrCursorStuck and ErrPaginationStuck", err)
+	if !errors.Is(err, ErrCursorStuck) || !errors.Is(err, ErrPaginationStuck) || !strings.Contains(err.Error(), "already used") {
+		t.Fatalf("err %v, want ErrCursorStuck and ErrPaginationStuck for a cursor already used", err)
 	}
 	if n := len(srv.requests()); n != 3 {
 		t.Fatalf("%d requests, want 3", n)
@@ -153,5 +155,27 @@ func TestListStartsAtASavedCursor(t *testing.T) {
 	}
 	if q := srv.requests()[0].RawQuery; q != "cursor=3&pagination=cursor" {
 		t.Fatalf("first query %q", q)
+	}
+}
+
+// Pages that advance by number (no current_page) or by fresh cursors but
+// repeat the same rows are caught at the second page.
+func TestListRefusesRepeatedPages(t *testing.T) {
+	for _, cursor := range []bool{false, true} {
+		t.Run("cursor="+strconv.FormatBool(cursor), func(t *testing.T) {
+			n := 0
+			srv, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				n++
+				envelope(w, 200, []any{map[string]any{"id": 1}, map[string]any{"id": 2}},
+					&Pagination{HasMore: true, NextCursor: "c" + strconv.Itoa(n)})
+			})
+			_, err := drainIDs(t, c.Orders(context.Background(), OrderListOptions{PageOptions: PageOptions{Cursor: cursor}}), 100)
+			if !errors.Is(err, ErrPaginationStuck) {
+				t.Fatalf("err %v, want ErrPaginationStuck", err)
+			}
+			if got := len(srv.requests()); got != 2 {
+				t.Fatalf("%d requests, want 2", got)
+			}
+		})
 	}
 }
