@@ -48,7 +48,8 @@ type PageOptions struct {
 // (PageOptions.Position): the page that holds the next item, in the walk's
 // mode, and how many of that page's items were already yielded. A page-mode
 // position counts rows, so rows added or removed meanwhile shift it; a cursor
-// is stable.
+// is stable. A position with Done set (the walk reached the end) resumes at
+// the last page and yields only the rows that arrived there since.
 type ListPosition struct {
 	Cursor bool   `json:"cursor,omitempty"` // cursor mode
 	After  string `json:"after,omitempty"`  // cursor of the page holding the next item ("" = the first page)
