@@ -102,8 +102,13 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, truncate(st.scrub(redirectHost(resp)), 256)))
 	}
 	if cl.raw != "" && ok2xx {
-		if p, ok := out.(*[]byte); ok {
+		switch p := out.(type) {
+		case *[]byte:
 			*p = data
+		case *rawParser:
+			if err := p.parse(data); err != nil {
+				return r, st.responseError(ctx, resp, data, err)
+			}
 		}
 		return r, nil
 	}
@@ -152,6 +157,10 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	}
 	return r, st.responseError(ctx, resp, data, errors.New("not an API envelope"))
 }
+
+// rawParser is an out value for a raw document (cl.raw) that parses it;
+// its error makes the answer a *ResponseError.
+type rawParser struct{ parse func(doc []byte) error }
 
 // resultDecoder is an out value that decodes the result itself and keeps
 // its error, so that the envelope is read to the end (resultInto, listInto).

@@ -59,6 +59,14 @@ func TestMalformedSuccessAnswersAreTyped(t *testing.T) {
 			}
 		}
 	}
+	// The rate export is XML: one that does not parse is typed too.
+	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<rates><item><from>BTC</from>`)
+	})
+	if _, err := c.Rates(context.Background()); !errors.Is(err, ErrMalformedResponse) {
+		t.Errorf("Rates of a broken document: %T %v, want a *ResponseError", err, err)
+	}
 	if failed < 20 {
 		t.Fatalf("only %d calls failed: the answers do not exercise the decoders", failed)
 	}
