@@ -87,9 +87,11 @@ type callState struct {
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
-	paceHeld        bool      // the attempt was counted as sent by the pacer and not yet answered
-	last            *APIError // the last error answer seen before a retry
-	sawDate         bool      // the last answer had a Date header
+	paceHeld        bool          // the attempt was counted as sent by the pacer and not yet answered
+	last            *APIError     // the last error answer seen before a retry
+	sawDate         bool          // the last answer had a Date header (or Age)
+	skew            time.Duration // the clock offset the last answer's Date shows
+	skewOK          bool          // skew was read (a Date, no Age, within the cap)
 	rate            RateLimit
 	rateOK          bool
 	quota           Quota
@@ -297,6 +299,11 @@ func (st *callState) requestError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		err = ctx.Err()
 	}
+	if headerTooLarge(err) {
+		err = headerTooLargeError(err)
+	}
+	// A transport error may quote the answer (a malformed status line).
+	err = st.scrubError(err)
 	e := &RequestError{
 		Method:         st.cl.method,
 		Path:           st.cl.path,

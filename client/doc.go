@@ -76,8 +76,12 @@
 //   - Resources (the plural) lists: Orders, Routes, Reviews, WebhookEvents.
 //     Paginated lists return iter.Seq2[T, error], which walks every page (in
 //     page mode, or cursor mode with PageOptions.Cursor) and stops on the
-//     first error, when the context is done, or when the loop breaks;
-//     dictionaries return a slice (Scopes, OrderStatuses).
+//     first error, when the context is done, or when the loop breaks. A
+//     server whose pages do not advance (a cursor seen before, a page
+//     answered with another) ends the walk with ErrPaginationStuck, and
+//     PageOptions.MaxPages and MaxItems bound it (*ListLimitError);
+//     PageOptions.Position saves and resumes a walk. Dictionaries return a
+//     slice (Scopes, OrderStatuses).
 //   - CreateResource, UpdateResource and DeleteResource write: CreateOrder,
 //     UpdateWebhookEndpoint, DeleteOrder.
 //   - VerbResource is any other action: ConfirmOrder, CancelOrder,

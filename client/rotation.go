@@ -87,6 +87,6 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 	if h.Key != nil {
 		name = h.Key.Name
 	}
-	c.logger.LogAttrs(ctx, slog.LevelInfo, "client: credentials rotated", slog.String("key", name))
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "client: credentials rotated", slog.String("key", truncate(c.scrubText(name), 128)))
 	return h, nil
 }
