@@ -74,13 +74,18 @@ func (l eventLogger) at(level slog.Level, msg string, args []any) {
 	l.log.Log(ctx, level, msg, append([]any{"event_id", l.ev.ID, "event_type", l.ev.Type}, args...)...)
 }
 
+// maxPreallocation bounds what readAtMost allocates on the word of a
+// Content-Length: a sender may announce far more than it sends, and a
+// larger body grows as it arrives.
+const maxPreallocation = 1 << 20
+
 // readAtMost reads r until EOF or until it has max bytes, whichever comes
 // first. With a known size (Content-Length) it allocates once, one byte
 // more than announced so that the read seeing EOF does not grow the buffer;
 // io.ReadAll would start at 512 bytes and copy its way up.
 func readAtMost(r io.Reader, sizeHint, max int64) ([]byte, error) {
 	size := int64(512)
-	if sizeHint > 0 {
+	if sizeHint > 0 && sizeHint < maxPreallocation {
 		size = sizeHint + 1
 	}
 	if size > max {

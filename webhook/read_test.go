@@ -51,3 +51,23 @@ func TestReadAtMostAllocatesOnceWithHint(t *testing.T) {
 		t.Fatalf("%v allocations, want 1", n)
 	}
 }
+
+// A Content-Length far beyond what arrives does not allocate what it
+// announces.
+func TestReadAtMostDoesNotTrustAHugeSizeHint(t *testing.T) {
+	for _, hint := range []int64{1 << 40, 1<<63 - 1} {
+		var got []byte
+		r := strings.NewReader("")
+		n := testing.AllocsPerRun(5, func() {
+			r.Reset("{}")
+			b, err := readAtMost(r, hint, 1<<63-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = b
+		})
+		if string(got) != "{}" || n > 1 || cap(got) > maxPreallocation+1 {
+			t.Fatalf("hint %d: %q, %v allocations, capacity %d", hint, got, n, cap(got))
+		}
+	}
+}
