@@ -59,15 +59,17 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	// its encoding.
 	if strings.Count(rawQuery, "&") < smallPairs {
 		var stack [smallPairs]fastPair
-		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0])
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], true)
 	}
 	var stack [stackPairs]fastPair
-	return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0])
+	return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], false)
 }
 
 // appendCanonicalQueryFastWith is appendCanonicalQueryFast with pairs, an
-// empty slice with room for the pairs (it grows if there are more).
-func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair) ([]byte, bool) {
+// empty slice with room for the pairs (it grows if there are more). small
+// says there are at most smallPairs pairs: appends are then numbered as
+// they arrive, by looking back, and written out at once.
+func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair, small bool) ([]byte, bool) {
 	mark := len(dst)
 
 	// Pass 1: encode every pair after dst's current end, in arrival order,
@@ -103,6 +105,18 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair)
 			p.appendIndex, appends = 0, true
 		}
 		p.keyEnd = int32(len(dst))
+		if isAppend && small {
+			key := dst[p.key:p.keyEnd]
+			for j := len(pairs) - 1; j >= 0; j-- {
+				if q := &pairs[j]; q.appendIndex >= 0 && string(dst[q.key:q.keyEnd]) == string(key) {
+					p.appendIndex = q.appendIndex + 1
+					break
+				}
+			}
+			dst = append(dst, "%5B"...)
+			dst = strconv.AppendInt(dst, int64(p.appendIndex), 10)
+			dst = append(dst, "%5D"...)
+		}
 		dst = append(dst, '=')
 		p.val = int32(len(dst))
 		dst = appendRecoded(dst, value)
@@ -124,8 +138,9 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair)
 		return dst[:mark], false
 	}
 
-	// Pass 3: appends get their numbers, written out after pass 1's copy.
-	if appends {
+	// Pass 3: appends get their numbers, written out after pass 1's copy
+	// (small queries numbered them in pass 1).
+	if appends && !small {
 		for i := range pairs {
 			p := &pairs[i]
 			if p.appendIndex < 0 {
@@ -147,7 +162,7 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair)
 	for i := 1; i < len(pairs) && inOrder; i++ {
 		inOrder = compareOut(dst, &pairs[i-1], &pairs[i]) < 0
 	}
-	if inOrder && !appends {
+	if inOrder && (!appends || small) {
 		return dst, true
 	}
 	var stackOrder [stackPairs]uint16
