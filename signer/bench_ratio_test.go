@@ -24,6 +24,8 @@ var signInputs = []struct{ name, rawQuery string }{
 	// The same as url.Values (and so the client) encodes it.
 	{"array-filter-encoded", url.Values{"filter[status][]": {"created", "paid"}, "sort": {"-created_at"}, "page": {"2"}, "per_page": {"50"}}.Encode()},
 	{"nested-32-pairs", nestedFilters(32)},
+	// The same 32 pairs as url.Values encodes them: names sorted.
+	{"nested-32-pairs-encoded", encodedAsValues(nestedFilters(32))},
 	{"flat-17-pairs", flatPairs(17, "p")},
 }
 
@@ -43,6 +45,16 @@ func nestedFilters(n int) string {
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// encodedAsValues returns rawQuery as url.Values encodes it (names in
+// order, brackets as %5B and %5D), as the client sends it.
+func encodedAsValues(rawQuery string) string {
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		panic(err)
+	}
+	return v.Encode()
 }
 
 // flatPairs returns n pairs name<i>=value<i>, in descending order.

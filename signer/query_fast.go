@@ -252,24 +252,21 @@ func checkNamesHashed(dst []byte, pairs []fastPair) bool {
 		// Every "%5B" of an encoded plain name opens a group: the name
 		// before it must not be one of the names.
 		depth := 0
-		for k := bytes.IndexByte(key, '%'); k >= 0; {
-			if key[k+2] == 'B' {
-				prefix := key[:k]
-				if depth >= len(checked) || !bytes.Equal(prefix, checked[depth]) {
-					if names.has(dst, pairs, prefix, maphash.Bytes(seed, prefix)) {
-						return false
-					}
-					if depth < len(checked) {
-						checked[depth] = prefix
-					}
+		for k := 1; k+2 < len(key); k++ {
+			if key[k] != '%' || key[k+2] != 'B' {
+				continue
+			}
+			prefix := key[:k]
+			if depth >= len(checked) || !bytes.Equal(prefix, checked[depth]) {
+				if names.has(dst, pairs, prefix, maphash.Bytes(seed, prefix)) {
+					return false
 				}
-				depth++
+				if depth < len(checked) {
+					checked[depth] = prefix
+				}
 			}
-			next := bytes.IndexByte(key[k+3:], '%')
-			if next < 0 {
-				break
-			}
-			k += 3 + next
+			depth++
+			k += 2
 		}
 	}
 	return true
