@@ -243,8 +243,12 @@ func (h *Handler) retryLater(w http.ResponseWriter, msg string) {
 }
 
 func reply(w http.ResponseWriter, code int, msg string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// Both values in one allocation, under names already canonical (Set
+	// would canonicalise them again and allocate a slice for each).
+	vals := []string{"text/plain; charset=utf-8", "nosniff"}
+	h := w.Header()
+	h["Content-Type"] = vals[0:1:1]
+	h["X-Content-Type-Options"] = vals[1:2:2]
 	w.WriteHeader(code)
 	io.WriteString(w, msg)
 	io.WriteString(w, "\n")

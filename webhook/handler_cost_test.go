@@ -63,3 +63,18 @@ func (r *recordingStore) Claim(ctx context.Context, id, owner string, lease time
 	r.owners = append(r.owners, owner)
 	return r.Store.Claim(ctx, id, owner, lease)
 }
+
+// Every answer is plain text the browser must not sniff, whatever path
+// produced it.
+func TestHandlerAnswersArePlainText(t *testing.T) {
+	h := newHandler(t, webhook.NewMemoryStore(), func(context.Context, *webhook.Event) error { return nil })
+	rec := deliver(t, h, "evt_plain")
+	if rec.Code != http.StatusOK || rec.Body.String() != "ok\n" {
+		t.Fatalf("answer %d %q", rec.Code, rec.Body)
+	}
+	for name, want := range map[string]string{"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"} {
+		if got := rec.Header().Values(name); len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
