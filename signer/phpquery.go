@@ -148,9 +148,11 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 	// edited in place, as PHP edits its copy.
 	buf := append(scratch[:0], name...)
 	bracket := -1
+	mangled := false
 	for i, c := range buf {
 		if c == ' ' || c == '.' {
 			buf[i] = '_'
+			mangled = true
 		} else if c == '[' {
 			bracket = i
 			break
@@ -173,7 +175,13 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 	}
 
 	target := top
-	key := string(base) // the key the value will be stored under
+	// The key the value will be stored under. Keys are cut from name, not
+	// copied out of buf, unless mangling changed them: buf is the caller's
+	// scratch, and name's bytes are the same wherever buf was not edited.
+	key := name[:baseLen]
+	if mangled {
+		key = string(base)
+	}
 	appendKey := false  // store with the next integer key instead of key
 	if bracket >= 0 {
 		ip := bracket
@@ -209,7 +217,7 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 					break
 				}
 				ip += end
-				nextKey = string(buf[start:ip])
+				nextKey = name[start:ip] // group bytes are never edited before this
 			}
 
 			// Descend into (or create) the array the group indexes.
