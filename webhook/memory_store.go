@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"hash/maphash"
+	"math"
 	"sync"
 	"time"
 )
@@ -199,7 +200,11 @@ func (m *MemoryStore) Claim(_ context.Context, eventID, owner string, lease time
 		e = &memoryEntry{id: eventID}
 		s.entries[eventID] = e
 	}
-	e.owner, e.done, e.leaseUntil, e.doneAt = owner, false, now+int64(lease), 0
+	until := now + int64(lease)
+	if lease > 0 && until < now { // a lease of centuries: saturate, not wrap
+		until = math.MaxInt64
+	}
+	e.owner, e.done, e.leaseUntil, e.doneAt = owner, false, until, 0
 	s.claims.pushBack(e)
 	return Claimed, nil
 }

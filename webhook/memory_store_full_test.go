@@ -153,3 +153,15 @@ func TestMemoryStoreCompleteRecordsEvenWhenFull(t *testing.T) {
 		t.Fatalf("redelivery of completed slow = %v, %v; want already done", st, err)
 	}
 }
+
+// A lease as long as time.Duration allows still protects the claim.
+func TestMemoryStoreHugeLease(t *testing.T) {
+	ctx := context.Background()
+	m := webhook.NewMemoryStore()
+	if st, err := m.Claim(ctx, "e", "A", time.Duration(1<<63-1)); st != webhook.Claimed || err != nil {
+		t.Fatal(st, err)
+	}
+	if st, err := m.Claim(ctx, "e", "B", time.Minute); st != webhook.InProgress || err != nil {
+		t.Fatalf("claim with a huge lease taken over: %v %v", st, err)
+	}
+}
