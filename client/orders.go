@@ -106,7 +106,7 @@ type CancelOrderParams struct {
 //
 // POST /private/exchange/orders. Scope: public-api:exchange:orders:create.
 func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: "/private/exchange/orders", body: p, scope: "public-api:exchange:orders:create", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders", method: http.MethodPost, path: "/private/exchange/orders", body: p, scope: "public-api:exchange:orders:create", idempotent: true}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -115,7 +115,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...C
 //
 // GET /private/exchange/orders/{order}. Scope: public-api:orders:read.
 func (c *Client) Order(ctx context.Context, order string, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order), scope: "public-api:orders:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}", method: http.MethodGet, path: orderPath(order), scope: "public-api:orders:read"}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -125,7 +125,7 @@ func (c *Client) Order(ctx context.Context, order string, opts ...CallOption) (*
 //
 // GET /private/exchange/orders/{order}/status. Scope: public-api:orders:read.
 func (c *Client) OrderStatus(ctx context.Context, order string, opts ...CallOption) (*OrderStatus, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order) + "/status", scope: "public-api:orders:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}/status", method: http.MethodGet, path: orderPath(order) + "/status", scope: "public-api:orders:read"}
 	// No unwrapping key: OrderStatus reads the {"order":{...}} wrapper itself.
 	return callInto[OrderStatus](ctx, c, cl, "", opts)
 }
@@ -134,7 +134,7 @@ func (c *Client) OrderStatus(ctx context.Context, order string, opts ...CallOpti
 //
 // GET /private/exchange/orders/{order}/actions. Scope: public-api:exchange:orders:actions:read.
 func (c *Client) OrderActions(ctx context.Context, order string, opts ...CallOption) (*OrderActions, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order) + "/actions", scope: "public-api:exchange:orders:actions:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}/actions", method: http.MethodGet, path: orderPath(order) + "/actions", scope: "public-api:exchange:orders:actions:read"}
 	return callInto[OrderActions](ctx, c, cl, "actions", opts)
 }
 
@@ -144,7 +144,7 @@ func (c *Client) OrderActions(ctx context.Context, order string, opts ...CallOpt
 //
 // POST /private/exchange/orders/{order}/confirm. Scope: public-api:exchange:orders:confirm.
 func (c *Client) ConfirmOrder(ctx context.Context, order string, p ConfirmOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: orderPath(order) + "/confirm", body: p, scope: "public-api:exchange:orders:confirm", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders/{order}/confirm", method: http.MethodPost, path: orderPath(order) + "/confirm", body: p, scope: "public-api:exchange:orders:confirm", idempotent: true}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -153,7 +153,7 @@ func (c *Client) ConfirmOrder(ctx context.Context, order string, p ConfirmOrderP
 //
 // POST /private/exchange/orders/{order}/cancel. Scope: public-api:exchange:orders:cancel.
 func (c *Client) CancelOrder(ctx context.Context, order string, p CancelOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: orderPath(order) + "/cancel", scope: "public-api:exchange:orders:cancel", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders/{order}/cancel", method: http.MethodPost, path: orderPath(order) + "/cancel", scope: "public-api:exchange:orders:cancel", idempotent: true}
 	if p != (CancelOrderParams{}) {
 		cl.body = p // openapi.yaml declares no body; send one only when there is a reason
 	}
@@ -165,7 +165,7 @@ func (c *Client) CancelOrder(ctx context.Context, order string, p CancelOrderPar
 //
 // DELETE /private/exchange/orders/{order}. Scope: public-api:exchange:orders:cancel.
 func (c *Client) DeleteOrder(ctx context.Context, order string, opts ...CallOption) error {
-	cl := &call{method: http.MethodDelete, path: orderPath(order), scope: "public-api:exchange:orders:cancel", idempotent: true}
+	cl := &call{op: "DELETE /private/exchange/orders/{order}", method: http.MethodDelete, path: orderPath(order), scope: "public-api:exchange:orders:cancel", idempotent: true}
 	_, err := c.do(ctx, cl, nil, opts)
 	return err
 }

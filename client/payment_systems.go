@@ -60,6 +60,6 @@ type RouteLink struct {
 //
 // GET /private/exchange/payment-systems. Scope: public-api:exchange:routes:read.
 func (c *Client) PaymentSystems(ctx context.Context, o PaymentSystemListOptions, opts ...CallOption) iter.Seq2[PaymentSystem, error] {
-	cl := call{method: http.MethodGet, path: "/private/exchange/payment-systems", query: o.values(), scope: "public-api:exchange:routes:read"}
+	cl := call{op: "GET /private/exchange/payment-systems", method: http.MethodGet, path: "/private/exchange/payment-systems", query: o.values(), scope: "public-api:exchange:routes:read"}
 	return paginate[PaymentSystem](ctx, c, cl, o.PageOptions, "payment_systems", opts)
 }

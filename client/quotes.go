@@ -76,7 +76,7 @@ func (c *Client) Quote(ctx context.Context, p QuoteParams, opts ...CallOption) (
 		Quote    *Quote         `json:"quote"`
 		Snapshot *RouteSnapshot `json:"snapshot"`
 	}
-	cl := &call{method: http.MethodPost, path: "/private/exchange/quotes", body: p, scope: "public-api:exchange:quotes:read", safe: true}
+	cl := &call{op: "POST /private/exchange/quotes", method: http.MethodPost, path: "/private/exchange/quotes", body: p, scope: "public-api:exchange:quotes:read", safe: true}
 	out, err := callInto[result](ctx, c, cl, "", opts)
 	if err != nil {
 		return nil, err
@@ -124,6 +124,6 @@ type MissingField struct {
 //
 // POST /private/exchange/orders/preflight. Scope: public-api:exchange:preflight:read.
 func (c *Client) PreflightOrder(ctx context.Context, p PreflightParams, opts ...CallOption) (*Preflight, error) {
-	cl := &call{method: http.MethodPost, path: "/private/exchange/orders/preflight", body: p, scope: "public-api:exchange:preflight:read", safe: true}
+	cl := &call{op: "POST /private/exchange/orders/preflight", method: http.MethodPost, path: "/private/exchange/orders/preflight", body: p, scope: "public-api:exchange:preflight:read", safe: true}
 	return callInto[Preflight](ctx, c, cl, "preflight", opts)
 }

@@ -64,7 +64,7 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 		return h, fmt.Errorf("%w: the health check did not report the key's scopes", ErrRotationCheckFailed)
 	}
 	if opts.SimulateOrder != nil {
-		cl := &call{method: http.MethodPost, path: "/private/sandbox/exchange/orders/simulate",
+		cl := &call{op: "POST /private/sandbox/exchange/orders/simulate", method: http.MethodPost, path: "/private/sandbox/exchange/orders/simulate",
 			body: opts.SimulateOrder, scope: "public-api:sandbox:run", idempotent: true}
 		if _, err := c.do(ctx, cl, nil, []CallOption{with}); err != nil {
 			return h, fmt.Errorf("%w: sandbox simulation with the new key: %w", ErrRotationCheckFailed, err)

@@ -49,7 +49,7 @@ func TestWebhookEndpointsListAndGet(t *testing.T) {
 	if len(list.Endpoints) != 1 || list.Endpoints[0].Status != "paused" || list.Events[0].Event != "api.test" || list.Limits["max"] != 5.0 {
 		t.Fatalf("list = %+v", list)
 	}
-	ep, err := c.WebhookEndpoint(context.Background(), "e1")
+	ep, err := c.WebhookEndpoint(context.Background(), uuidA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,529 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrInvalidRequest matches every *InvalidRequestError: a call that breaks
+// openapi.yaml's contract and was refused before anything was sent.
+//
+//	if errors.Is(err, client.ErrInvalidRequest) { ... }
+var ErrInvalidRequest = errors.New("client: invalid request")
+
+// InvalidRequestError lists every problem of a request that was refused
+// locally: nothing reached the network, no rate-limit budget was spent, and
+// the call is never retried (the same input fails the same way). Values are
+// never quoted, so an account or card number cannot leak into logs.
+type InvalidRequestError struct {
+	Operation string    // "METHOD /path template" as in openapi.yaml
+	Problems  []Problem // in a stable order: request-level first, then by field
+}
+
+// Problem is one broken rule of a request.
+type Problem struct {
+	// Field is named as the API names it: outcome_account, card.file_intent,
+	// file_intents.0, filter[status], or {order} for a path parameter.
+	Field string
+	// Rule is the kind of check: required, type, enum, format, min_length,
+	// max_length, minimum, maximum, min_items, max_items, one_of, any_of,
+	// alias, path_segment, list_form.
+	Rule    string
+	Message string
+}
+
+// maxListedProblems bounds Error()'s length; Problems keeps them all.
+const maxListedProblems = 10
+
+// Error lists the problems, at most maxListedProblems of them.
+func (e *InvalidRequestError) Error() string {
+	var b strings.Builder
+	b.WriteString("client: ")
+	b.WriteString(e.Operation)
+	b.WriteString(": invalid request, not sent: ")
+	for i, p := range e.Problems {
+		if i == maxListedProblems {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if p.Field != "" {
+			b.WriteString(p.Field)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrInvalidRequest.
+func (e *InvalidRequestError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// validate checks cl (path, query and the JSON body about to be sent)
+// against its operation's contract. A call without an operation (internal
+// tests) is not checked.
+func (cl *call) validate(body []byte) error {
+	if cl.op == "" {
+		return nil
+	}
+	op := operations[cl.op]
+	if op == nil {
+		return fmt.Errorf("client: internal error: %s is not an operation of openapi.yaml", cl.op)
+	}
+	v := &validator{}
+	v.path(cl.op, cl.path, op.path)
+	v.query(cl.query, op.query)
+	if op.body != nil && cl.upload == nil {
+		v.body(body, op)
+	}
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &InvalidRequestError{Operation: cl.op, Problems: v.problems}
+}
+
+type validator struct {
+	problems []Problem
+}
+
+func (v *validator) add(field, rule, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// path checks every parameter segment of the escaped path against the
+// template: an empty segment would turn GET .../orders/{order} into the
+// list, and "." or ".." may be resolved by a proxy to another resource.
+func (v *validator) path(op, path string, params []param) {
+	tmpl := op[strings.IndexByte(op, ' ')+1:]
+	want, got := strings.Split(tmpl, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		v.add("", "path_segment", "path has %d segments, openapi.yaml's template %d", len(got), len(want))
+		return
+	}
+	i := 0
+	for k, seg := range want {
+		if !strings.HasPrefix(seg, "{") {
+			continue
+		}
+		p := params[i]
+		i++
+		field := "{" + p.name + "}"
+		raw, err := url.PathUnescape(got[k])
+		switch {
+		case err != nil:
+			v.add(field, "path_segment", "is not a valid escaped path segment")
+		case raw == "":
+			v.add(field, "required", "must not be empty")
+		case raw == "." || raw == "..":
+			v.add(field, "path_segment", "must not be %q: a proxy may resolve it to another path", raw)
+		default:
+			v.scalar(field, raw, p.rule)
+		}
+	}
+}
+
+// query checks the declared parameters; undeclared ones (Filters for
+// filters added to the server later) pass as they are.
+func (v *validator) query(q url.Values, params []param) {
+	for _, p := range params {
+		vals, ok := q[p.name]
+		switch {
+		case !ok || len(vals) == 0:
+			if p.required {
+				v.add(p.name, "required", "is required")
+			}
+		case len(vals) > 1:
+			v.add(p.name, "list_form", "is declared as one %s in openapi.yaml, not repeated", typeName(p.rule.types))
+		default:
+			v.scalar(p.name, vals[0], p.rule)
+		}
+		if _, ok := q[p.name+"[]"]; ok && !contains(p.rule.types, "array") {
+			v.add(p.name, "list_form", "is declared as one %s in openapi.yaml: send %s=a,b, not %s[]=a&%s[]=b",
+				typeName(p.rule.types), p.name, p.name, p.name)
+		}
+	}
+}
+
+// scalar checks a path or query value, which arrives as text.
+func (v *validator) scalar(field, s string, r *rule) {
+	var val any = s
+	switch {
+	case contains(r.types, "integer"):
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			v.add(field, "type", "must be an integer")
+			return
+		}
+		val = json.Number(s)
+	case contains(r.types, "number"):
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			v.add(field, "type", "must be a number")
+			return
+		}
+		val = json.Number(s)
+	case contains(r.types, "boolean"):
+		if s != "true" && s != "false" && s != "1" && s != "0" {
+			v.add(field, "type", "must be a boolean")
+			return
+		}
+		return
+	}
+	v.value(field, val, r)
+}
+
+// body decodes the JSON about to be sent and checks it.
+func (v *validator) body(b []byte, op *operation) {
+	if len(b) == 0 {
+		if op.bodyRequired {
+			v.add("", "required", "a request body is required")
+		}
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var val any
+	if err := dec.Decode(&val); err != nil {
+		v.add("", "type", "the body is not JSON")
+		return
+	}
+	v.value("", val, op.body)
+}
+
+// value checks one decoded JSON value against r.
+func (v *validator) value(field string, val any, r *rule) {
+	if val == nil {
+		if !r.nullable && len(r.types) > 0 {
+			v.add(field, "type", "must not be null")
+		}
+		return
+	}
+	t := jsonType(val)
+	if len(r.types) > 0 && !contains(r.types, t) && !(t == "integer" && contains(r.types, "number")) {
+		v.add(field, "type", "must be %s", article(typeName(r.types)))
+		return
+	}
+	if len(r.enum) > 0 && !contains(r.enum, jsonLiteral(val)) {
+		v.add(field, "enum", "must be one of %s", enumList(r.enum))
+		return
+	}
+	switch x := val.(type) {
+	case string:
+		v.text(field, x, r)
+	case json.Number:
+		f, _ := x.Float64()
+		if r.min != nil && f < *r.min {
+			v.add(field, "minimum", "must be at least %s", strconv.FormatFloat(*r.min, 'g', -1, 64))
+		}
+		if r.max != nil && f > *r.max {
+			v.add(field, "maximum", "must be at most %s", strconv.FormatFloat(*r.max, 'g', -1, 64))
+		}
+	case []any:
+		if len(x) < r.minItems {
+			v.add(field, "min_items", "needs at least %d item(s)", r.minItems)
+		}
+		if r.maxItems > 0 && len(x) > r.maxItems {
+			v.add(field, "max_items", "takes at most %d item(s)", r.maxItems)
+		}
+		if r.items != nil {
+			for i, item := range x {
+				v.value(join(field, strconv.Itoa(i)), item, r.items)
+			}
+		}
+	case map[string]any:
+		v.object(field, x, r)
+	}
+}
+
+// text checks a string's length and format. An empty string counts as
+// absent (the server reads "" as null), so it skips the format.
+func (v *validator) text(field, s string, r *rule) {
+	n := utf8.RuneCountInString(s)
+	if r.minLen > 0 && n < r.minLen {
+		v.add(field, "min_length", "must be at least %d characters", r.minLen)
+	}
+	if r.maxLen > 0 && n > r.maxLen {
+		v.add(field, "max_length", "must be at most %d characters", r.maxLen)
+	}
+	if s != "" && r.format != "" && !validFormat(r.format, s) {
+		v.add(field, "format", "must be %s", formatName(r.format))
+	}
+}
+
+// object checks required fields, the oneOf/anyOf alternatives, aliases sent
+// twice, and then every known property.
+func (v *validator) object(field string, o map[string]any, r *rule) {
+	for _, name := range r.required {
+		if !present(o, name) {
+			v.add(join(field, name), "required", "is required")
+		}
+	}
+	inSets := map[string]bool{}
+	for _, sets := range [][][]string{r.oneOf, r.anyOf} {
+		for _, set := range sets {
+			for _, name := range set {
+				inSets[name] = true
+			}
+		}
+	}
+	if len(r.oneOf) > 0 {
+		v.oneOf(field, o, r.oneOf)
+	}
+	if len(r.anyOf) > 0 && countSets(o, r.anyOf) == 0 {
+		v.add(join(field, r.anyOf[0][0]), "any_of", "is required (one of %s)", setList(r.anyOf))
+	}
+	for _, alias := range sortedKeys(r.aliases) {
+		canon := r.aliases[alias]
+		if !inSets[alias] && present(o, alias) && present(o, canon) {
+			v.add(join(field, alias), "alias", "is an alias of %s: send one of them", canon)
+		}
+	}
+	for _, name := range sortedKeys(o) {
+		if pr := r.props[name]; pr != nil {
+			v.value(join(field, name), o[name], pr)
+		}
+	}
+}
+
+// oneOf wants exactly one complete set. With none, it names what a started
+// set lacks, or lists the choices; with several, it names the clash.
+func (v *validator) oneOf(field string, o map[string]any, sets [][]string) {
+	var complete [][]string
+	for _, set := range sets {
+		if setPresent(o, set) {
+			complete = append(complete, set)
+		}
+	}
+	switch {
+	case len(complete) == 1:
+		return
+	case len(complete) > 1:
+		names := make([]string, len(complete))
+		for i, set := range complete {
+			names[i] = strings.Join(set, " and ")
+		}
+		v.add(join(field, complete[1][0]), "one_of", "conflicts with %s: send one of %s", names[0], setList(sets))
+		return
+	}
+	started := false
+	for _, set := range sets {
+		var have, lack []string
+		for _, name := range set {
+			if present(o, name) {
+				have = append(have, name)
+			} else {
+				lack = append(lack, name)
+			}
+		}
+		if len(have) > 0 {
+			started = true
+			for _, name := range lack {
+				v.add(join(field, name), "one_of", "is required with %s", strings.Join(have, " and "))
+			}
+		}
+	}
+	if !started {
+		v.add(join(field, sets[0][0]), "one_of", "is required (one of %s)", setList(sets))
+	}
+}
+
+// present reports whether o has name with a value the server reads as
+// given: not null, not "", not an empty list.
+func present(o map[string]any, name string) bool {
+	switch x := o[name].(type) {
+	case nil:
+		return false
+	case string:
+		return x != ""
+	case []any:
+		return len(x) > 0
+	}
+	return true
+}
+
+func setPresent(o map[string]any, set []string) bool {
+	for _, name := range set {
+		if !present(o, name) {
+			return false
+		}
+	}
+	return true
+}
+
+func countSets(o map[string]any, sets [][]string) int {
+	n := 0
+	for _, set := range sets {
+		if setPresent(o, set) {
+			n++
+		}
+	}
+	return n
+}
+
+// join names a nested field the way the API's validation errors do:
+// card.file_intent, file_intents.0.
+func join(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+func jsonType(val any) string {
+	switch x := val.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number:
+		if strings.ContainsAny(string(x), ".eE") {
+			return "number"
+		}
+		return "integer"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "unknown"
+}
+
+// jsonLiteral is val as the generated enums spell it.
+func jsonLiteral(val any) string {
+	switch x := val.(type) {
+	case json.Number:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, _ := json.Marshal(val)
+	return string(b)
+}
+
+// validFormat checks the formats openapi.yaml uses in requests.
+func validFormat(format, s string) bool {
+	switch format {
+	case "uuid":
+		return isUUID(s)
+	case "email":
+		at := strings.LastIndexByte(s, '@')
+		return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n")
+	case "uri":
+		u, err := url.Parse(s)
+		return err == nil && u.Scheme != "" && u.Host != ""
+	case "date-time":
+		_, err := time.Parse(time.RFC3339, s)
+		return err == nil
+	case "date":
+		_, err := time.Parse(time.DateOnly, s)
+		return err == nil
+	}
+	return true // formats without a request-side meaning (binary)
+}
+
+// isUUID reports whether s is 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func formatName(format string) string {
+	switch format {
+	case "uuid":
+		return "a UUID (8-4-4-4-12 hex digits)"
+	case "email":
+		return "an email address"
+	case "uri":
+		return "an absolute URL"
+	case "date-time":
+		return "an RFC 3339 date-time"
+	case "date":
+		return "a date (YYYY-MM-DD)"
+	}
+	return "in format " + format
+}
+
+func typeName(types []string) string {
+	if len(types) == 0 {
+		return "value"
+	}
+	return strings.Join(types, " or ")
+}
+
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// enumList prints enum literals without JSON quotes: paid, unpaid.
+func enumList(enum []string) string {
+	out := make([]string, len(enum))
+	for i, e := range enum {
+		if s, err := strconv.Unquote(e); err == nil {
+			e = s
+		}
+		out[i] = e
+	}
+	return strings.Join(dedupe(out), ", ")
+}
+
+func dedupe(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func setList(sets [][]string) string {
+	out := make([]string, len(sets))
+	for i, set := range sets {
+		out[i] = strings.Join(set, " and ")
+	}
+	return strings.Join(out, ", ")
+}
+
+func contains(ss []string, s string) bool {
+	for _, t := range ss {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
