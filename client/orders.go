@@ -7,25 +7,42 @@ import (
 )
 
 // CreateOrderParams is the body of an order (ExchangeOrderCreateRequest).
-// Select the route one way only: RouteID, or IncomePaymentSystem and
-// OutcomePaymentSystem, or From and To. The SDK sends the openapi.yaml
-// names (income_amount, income_account, ...), not their aliases.
+//
+// Select the route in exactly one of openapi.yaml's forms:
+//
+//	RouteID                                    route_id
+//	DirectionID                                direction_id (the same id, older name)
+//	IncomePaymentSystem + OutcomePaymentSystem income_payment_system, outcome_payment_system
+//	FromCurrencyID + ToCurrencyID              from_currency_id, to_currency_id
+//	From + To                                  from, to (letter codes)
+//
+// Amount, the give side, is required by openapi.yaml; OutcomeAmount (or
+// its alias ReceiveAmount) may be sent beside it. IncomeAccount and
+// OutcomeAccount have the aliases FromRequisite and ToRequisite. A request
+// that mixes route forms, lacks a form or an amount, or sets a field and
+// its alias is refused with an *InvalidRequestError before it is sent.
 type CreateOrderParams struct {
 	RouteID        int64  `json:"route_id,omitempty"`
 	Amount         string `json:"income_amount,omitempty"` // give amount, a decimal string; money is never a float
 	IncomeAccount  string `json:"income_account,omitempty"`
 	OutcomeAccount string `json:"outcome_account,omitempty"`
-	// TypeRate is "fixed" or "floating" ("0" and "1" also work).
+	// TypeRate is TypeRateFixed or TypeRateFloating ("0" and "1" also work).
 	TypeRate string `json:"type_rate,omitempty"`
 
-	OutcomeAmount        string         `json:"outcome_amount,omitempty"` // receive amount, instead of Amount
+	DirectionID          int64          `json:"direction_id,omitempty"`
+	OutcomeAmount        string         `json:"outcome_amount,omitempty"` // receive amount, beside Amount
+	ReceiveAmount        string         `json:"receive_amount,omitempty"` // alias of OutcomeAmount: set one
 	IncomePaymentSystem  int64          `json:"income_payment_system,omitempty"`
 	OutcomePaymentSystem int64          `json:"outcome_payment_system,omitempty"`
+	FromCurrencyID       int64          `json:"from_currency_id,omitempty"`
+	ToCurrencyID         int64          `json:"to_currency_id,omitempty"`
 	From                 string         `json:"from,omitempty"` // letter code
 	To                   string         `json:"to,omitempty"`
 	FromCode             string         `json:"from_code,omitempty"`
 	ToCode               string         `json:"to_code,omitempty"`
-	Email                string         `json:"email,omitempty"` // defaults to the key owner's email
+	FromRequisite        string         `json:"from_requisite,omitempty"` // alias of IncomeAccount: set one
+	ToRequisite          string         `json:"to_requisite,omitempty"`   // alias of OutcomeAccount: set one
+	Email                string         `json:"email,omitempty"`          // defaults to the key owner's email
 	FieldsIn             map[string]any `json:"fields_in,omitempty"`
 	FieldsOut            map[string]any `json:"fields_out,omitempty"`
 	DirectionFields      map[string]any `json:"direction_fields,omitempty"`
@@ -38,6 +55,12 @@ type CreateOrderParams struct {
 	PromoCode            string         `json:"promo_code,omitempty"`
 	Snapshot             *RouteSnapshot `json:"snapshot,omitempty"` // from Quote or PreflightOrder
 }
+
+// The values of TypeRate.
+const (
+	TypeRateFixed    = "fixed"
+	TypeRateFloating = "floating"
+)
 
 // Order is an exchange order.
 type Order struct {
@@ -89,11 +112,17 @@ func (a *OrderActions) Allowed(action string) bool {
 
 // ConfirmOrderParams is the body of ConfirmOrder.
 type ConfirmOrderParams struct {
-	Type       string `json:"type"` // "paid" or "unpaid"
+	Type       string `json:"type"` // ConfirmPaid or ConfirmUnpaid; required
 	IncomeCode string `json:"income_code,omitempty"`
 	NumTx      string `json:"num_tx,omitempty"`  // transaction number
 	NoteTx     string `json:"note_tx,omitempty"` // note for the operator
 }
+
+// The values of ConfirmOrderParams.Type.
+const (
+	ConfirmPaid   = "paid"
+	ConfirmUnpaid = "unpaid"
+)
 
 // CancelOrderParams is the body of CancelOrder.
 type CancelOrderParams struct {

@@ -42,9 +42,12 @@ type PaymentSystem struct {
 		GiveTo      []RouteLink `json:"give_to"`
 		ReceiveFrom []RouteLink `json:"receive_from"`
 	} `json:"routes"`
-	Form    map[string]any   `json:"form"`    // free-form
-	Notices map[string]any   `json:"notices"` // free-form
-	Network map[string]any   `json:"network"` // free-form, may be null
+	Form    map[string]any `json:"form"`    // free-form
+	Notices map[string]any `json:"notices"` // free-form
+	Network map[string]any `json:"network"` // free-form, may be null
+	Filters struct {
+		IDs []int64 `json:"ids"` // as the server sends them; openapi.yaml gives them no further meaning
+	} `json:"filters"`
 	Sorting map[string]int64 `json:"sorting"`
 }
 

@@ -100,10 +100,12 @@ type RouteCapabilities struct {
 	OperationContract *OperationContract        `json:"operation_contract"`
 }
 
-// RouteQuery selects a route for RouteDetailsByQuery: by id, or by a
-// currency pair (ids or letter codes). Set one way only.
+// RouteQuery selects a route for RouteDetailsByQuery: by id (RouteID, or
+// its older name DirectionID), or by a currency pair (ids or letter codes).
+// Set one way only.
 type RouteQuery struct {
 	RouteID        int64
+	DirectionID    int64
 	FromCurrencyID int64
 	ToCurrencyID   int64
 	From, To       string // letter codes, e.g. "USDT", "USD"
@@ -149,6 +151,7 @@ func (c *Client) RouteDetailsByPair(ctx context.Context, from, to int64, opts ..
 func (c *Client) RouteDetailsByQuery(ctx context.Context, q RouteQuery, opts ...CallOption) (*RouteDetails, error) {
 	v := url.Values{}
 	setInt(v, "route_id", q.RouteID)
+	setInt(v, "direction_id", q.DirectionID)
 	setInt(v, "from_currency_id", q.FromCurrencyID)
 	setInt(v, "to_currency_id", q.ToCurrencyID)
 	if q.From != "" {

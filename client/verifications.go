@@ -94,7 +94,8 @@ type IdentityVerificationParams struct {
 
 // CardVerificationParams is the body of CreateCardVerification.
 type CardVerificationParams struct {
-	Order      string `json:"order,omitempty"` // id, public_id or tracking_id
+	Order      string `json:"order,omitempty"`    // id, public_id or tracking_id
+	OrderID    string `json:"order_id,omitempty"` // the order's numeric id, for servers that read order_id
 	CurrencyID int64  `json:"currency_id,omitempty"`
 	CardNumber string `json:"card_number"`
 	Name       string `json:"name,omitempty"`

@@ -71,14 +71,37 @@ type WebhookEndpoints struct {
 	Limits map[string]any `json:"limits"` // free-form
 }
 
-// WebhookEndpointParams is the body of CreateWebhookEndpoint (Name, URL and
-// Events required) and UpdateWebhookEndpoint (set only what changes).
-type WebhookEndpointParams struct {
+// CreateWebhookEndpointParams is the body of CreateWebhookEndpoint
+// (WebhookEndpointCreate): Name (up to 80 characters), URL (an absolute
+// URL, up to 500) and at least one event type are required. A new endpoint
+// is active; it has no status to set.
+type CreateWebhookEndpointParams struct {
+	Name   string   `json:"name"`
+	URL    string   `json:"url"`
+	Events []string `json:"events"` // event types, "*" for all
+}
+
+// WebhookEndpointParams is the former name of CreateWebhookEndpointParams.
+//
+// Deprecated: use CreateWebhookEndpointParams to create and
+// UpdateWebhookEndpointParams to update; only an update has a status.
+type WebhookEndpointParams = CreateWebhookEndpointParams
+
+// UpdateWebhookEndpointParams is the body of UpdateWebhookEndpoint
+// (WebhookEndpointUpdate): set only what changes.
+type UpdateWebhookEndpointParams struct {
 	Name   string   `json:"name,omitempty"`
 	URL    string   `json:"url,omitempty"`
 	Events []string `json:"events,omitempty"`
-	Status string   `json:"status,omitempty"` // update only: active, paused, disabled
+	Status string   `json:"status,omitempty"` // WebhookActive, WebhookPaused or WebhookDisabled
 }
+
+// The statuses of a webhook endpoint.
+const (
+	WebhookActive   = "active"
+	WebhookPaused   = "paused"
+	WebhookDisabled = "disabled"
+)
 
 // WebhookTestParams is the body of TestWebhook; all fields are optional.
 type WebhookTestParams struct {
@@ -143,7 +166,7 @@ func (c *Client) WebhookEndpoints(ctx context.Context, opts ...CallOption) (*Web
 // secret, shown this once.
 //
 // POST /private/webhooks. Scope: public-api:webhooks:write.
-func (c *Client) CreateWebhookEndpoint(ctx context.Context, p WebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
+func (c *Client) CreateWebhookEndpoint(ctx context.Context, p CreateWebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
 	cl := &call{op: "POST /private/webhooks", method: http.MethodPost, path: "/private/webhooks", body: p, scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }
@@ -159,7 +182,7 @@ func (c *Client) WebhookEndpoint(ctx context.Context, id string, opts ...CallOpt
 // UpdateWebhookEndpoint changes an endpoint's name, URL, events or status.
 //
 // PATCH /private/webhooks/{webhook}. Scope: public-api:webhooks:write.
-func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, p WebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
+func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, p UpdateWebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
 	cl := &call{op: "PATCH /private/webhooks/{webhook}", method: http.MethodPatch, path: webhookPath(id), body: p, scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }

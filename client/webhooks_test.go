@@ -15,7 +15,7 @@ const endpointJSON = `{"endpoint":{"id":"` + uuidA + `","name":"crm","url":"http
 
 func TestWebhookSecretNeverPrints(t *testing.T) {
 	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) { envelope(w, 201, rawJSON(endpointJSON), nil) })
-	ep, err := c.CreateWebhookEndpoint(context.Background(), WebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
+	ep, err := c.CreateWebhookEndpoint(context.Background(), CreateWebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
 	if err != nil {
 		t.Fatal(err)
 	}
