@@ -236,7 +236,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		}
 		c.keys.Store(&keyring{source: c.optSource})
 	} else {
-		c.keys.Store(newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret}))
+		cr := Credentials{Token: c.optToken, HMACSecret: c.optSecret}
+		if err := checkCredentials(cr); err != nil {
+			return nil, err
+		}
+		c.keys.Store(newStaticKeyring(cr))
 	}
 	c.optToken, c.optSecret, c.optSource, c.optHC = "", "", nil, nil
 	return c, nil

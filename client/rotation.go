@@ -38,6 +38,9 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 	if next.Token == "" {
 		return nil, fmt.Errorf("%w: the new credentials have no token", ErrRotationCheckFailed)
 	}
+	if err := checkCredentials(next); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRotationCheckFailed, err)
+	}
 	with := withCredentials(next)
 	h, err := c.health(ctx, []CallOption{with})
 	if err != nil {
@@ -70,7 +73,7 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 			return h, fmt.Errorf("%w: sandbox simulation with the new key: %w", ErrRotationCheckFailed, err)
 		}
 	}
-	c.SetCredentials(next)
+	_ = c.SetCredentials(next) // next passed checkCredentials above
 	if h.Key != nil {
 		c.keyInfo.Store(h.Key)
 		c.warnExpiry(ctx, h.Key)
