@@ -261,9 +261,11 @@ func (v *validator) text(field, s string, r *rule) {
 // object checks required fields, the oneOf/anyOf alternatives, aliases sent
 // twice, and then every known property.
 func (v *validator) object(field string, o map[string]any, r *rule) {
+	var missing []string // reported once, as required, not again by its value
 	for _, name := range r.required {
 		if !present(o, name) {
 			v.add(join(field, name), "required", "is required")
+			missing = append(missing, name)
 		}
 	}
 	inSets := map[string]bool{}
@@ -287,7 +289,7 @@ func (v *validator) object(field string, o map[string]any, r *rule) {
 		}
 	}
 	for _, name := range sortedKeys(o) {
-		if pr := r.props[name]; pr != nil {
+		if pr := r.props[name]; pr != nil && !contains(missing, name) {
 			v.value(join(field, name), o[name], pr)
 		}
 	}
