@@ -69,6 +69,18 @@ func (e *InvalidRequestError) Error() string {
 // Is reports whether target is ErrInvalidRequest.
 func (e *InvalidRequestError) Is(target error) bool { return target == ErrInvalidRequest }
 
+// isLocalError reports whether err was decided before anything was sent
+// and would be decided the same way again: such errors are never retried
+// or polled through.
+func isLocalError(err error) bool {
+	for _, target := range []error{ErrInvalidRequest, ErrInvalidCredentials, ErrNoToken, ErrInvalidIdempotencyKey, ErrInvalidCorrelationID} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
 // validate checks cl (path, query and the JSON body about to be sent)
 // against its operation's contract. A call without an operation (internal
 // tests) is not checked.

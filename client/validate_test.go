@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // failTransport fails the test if a request reaches it: the proof that a
@@ -221,3 +222,16 @@ func TestValidationIsNotRetried(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestWaitForOrderStopsOnALocalError: an order id that can never be sent
+// fails WaitForOrder at once instead of polling MaxErrors times.
+func TestWaitForOrderStopsOnALocalError(t *testing.T) {
+	c := newOfflineClient(t)
+	// A second poll would wait an hour and end with the context's deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := c.WaitForOrder(ctx, "..", WaitOptions{Interval: time.Hour, MaxInterval: time.Hour, MaxErrors: 5})
+	if !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("err = %v, want ErrInvalidRequest at once", err)
+	}
+}
