@@ -58,4 +58,3 @@ func fillTemplate(tmpl, seg string) string {
 	}
 	return strings.Join(parts, "/")
 }
-
