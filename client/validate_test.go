@@ -235,3 +235,31 @@ func TestWaitForOrderStopsOnALocalError(t *testing.T) {
 		t.Fatalf("err = %v, want ErrInvalidRequest at once", err)
 	}
 }
+
+// TestValidationOrderIsStable: problems come in the same order every time,
+// though the body is read into maps, nested objects included.
+func TestValidationOrderIsStable(t *testing.T) {
+	c := newOfflineClient(t)
+	p := OrderVerificationParams{
+		Card:     &CardVerificationParams{FileIntent: "x", CardNumber: ""},
+		Identity: &IdentityVerificationParams{FileIntents: []string{"a", "b", "c"}},
+	}
+	first := ""
+	for i := 0; i < 20; i++ {
+		_, err := c.SubmitOrderVerification(context.Background(), "TR-1", p)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		if i == 0 {
+			first = err.Error()
+			continue
+		}
+		if err.Error() != first {
+			t.Fatalf("order changed:\n%s\n%s", first, err)
+		}
+	}
+	want := "card.card_number: is required; card.file_intent: must be a UUID (8-4-4-4-12 hex digits); identity.file_intents: takes at most 2 item(s); identity.file_intents.0"
+	if !strings.Contains(first, want) {
+		t.Errorf("Error() = %s\nwant it to contain %s", first, want)
+	}
+}
