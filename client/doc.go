@@ -24,6 +24,20 @@
 // WithResponse (request and correlation ids, Idempotency-Replayed, the key
 // used, rate-limit and quota values, attempts).
 //
+// # Requests are checked before they are sent
+//
+// Every call is checked against its operation's contract in openapi.yaml
+// before it is signed: required fields, enums, lengths, formats, the oneOf
+// alternatives of the order, quote and preflight bodies (one route form:
+// RouteID, DirectionID, IncomePaymentSystem+OutcomePaymentSystem,
+// FromCurrencyID+ToCurrencyID or From+To), a field sent with its alias,
+// each list filter's declared type, and path segments that are empty, "."
+// or "..". A refused call returns an *InvalidRequestError (matching
+// ErrInvalidRequest) listing every problem with the field named as the API
+// names it; nothing is sent and nothing is retried. The contracts are
+// generated from internal/apispec/openapi.yaml (go generate); no YAML is
+// read at run time.
+//
 // # Retries
 //
 // Network errors, 429 and 5xx (not 501) are retried only when repeating is
@@ -44,7 +58,10 @@
 // # Credentials and rotation
 //
 // SetCredentials and SetCredentialsSource swap the key atomically while
-// calls are in flight. RotateCredentials first runs the vendor's rotation
+// calls are in flight. A token with whitespace or control characters, or a
+// secret with whitespace at either end, is refused with
+// ErrInvalidCredentials (New, SetCredentials, RotateCredentials, or a
+// source's answer, which then fails the call without a retry). RotateCredentials first runs the vendor's rotation
 // check with the new key (GET /private/health/client, optionally a sandbox
 // order simulation) and switches only if it passes. ClientHealth records the
 // key's name, scopes, hmac_required and expires_at (KeyInfo) and logs a
@@ -59,7 +76,8 @@
 // for invalid_signature), *ResponseError (an answer that is not an
 // envelope: proxy HTML, empty or truncated body, redirect, oversized body;
 // it carries the status and a bounded snippet) or *RequestError (no answer:
-// transport error or the context's error, which errors.Is sees through). A
+// transport error or the context's error, which errors.Is sees through), or,
+// before anything is sent, *InvalidRequestError. A
 // write that may have reached the server without an answer matches
 // ErrOutcomeUnknown (a RequestError, or an error answer that came after an
 // unanswered attempt): repeat it with the same Idempotency-Key. Tokens and
