@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ErrInvalidRequest matches every *InvalidRequestError: a call that breaks
@@ -170,33 +168,41 @@ func (v *validator) query(q url.Values, params []param) {
 	}
 }
 
-// scalar checks a path or query value, which arrives as text.
+// scalar checks a path or query value, which arrives as text, by the
+// rules of the JSON value it stands for.
 func (v *validator) scalar(field, s string, r *rule) {
-	var val any = s
+	typ := "string"
 	switch {
 	case contains(r.types, "integer"):
 		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
 			v.add(field, "type", "must be an integer")
 			return
 		}
-		val = json.Number(s)
+		typ = "integer"
 	case contains(r.types, "number"):
 		if _, err := strconv.ParseFloat(s, 64); err != nil {
 			v.add(field, "type", "must be a number")
 			return
 		}
-		val = json.Number(s)
+		typ = "number"
 	case contains(r.types, "boolean"):
 		if s != "true" && s != "false" && s != "1" && s != "0" {
 			v.add(field, "type", "must be a boolean")
-			return
 		}
 		return
 	}
-	v.value(field, val, r)
+	if len(r.enum) == 0 && r.format == "" && r.minLen == 0 && r.maxLen == 0 && r.min == nil && r.max == nil {
+		return // nothing more to check: the usual path of an id in a path
+	}
+	tok := []byte(s)
+	if typ == "string" {
+		tok, _ = json.Marshal(s) // the enums are JSON literals: "give"
+	}
+	w := walker{v: v}
+	w.check(&fieldPath{name: []byte(field)}, r, typ, tok)
 }
 
-// body decodes the JSON about to be sent and checks it.
+// body checks the JSON about to be sent.
 func (v *validator) body(b []byte, op *operation) {
 	if len(b) == 0 {
 		if op.bodyRequired {
@@ -204,84 +210,20 @@ func (v *validator) body(b []byte, op *operation) {
 		}
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var val any
-	if err := dec.Decode(&val); err != nil {
-		v.add("", "type", "the body is not JSON")
-		return
-	}
-	v.value("", val, op.body)
+	v.walkBody(b, op.body)
 }
 
-// value checks one decoded JSON value against r.
-func (v *validator) value(field string, val any, r *rule) {
-	if val == nil {
-		if !r.nullable && len(r.types) > 0 {
-			v.add(field, "type", "must not be null")
-		}
-		return
-	}
-	t := jsonType(val)
-	if len(r.types) > 0 && !contains(r.types, t) && !(t == "integer" && contains(r.types, "number")) {
-		v.add(field, "type", "must be %s", article(typeName(r.types)))
-		return
-	}
-	if len(r.enum) > 0 && !contains(r.enum, jsonLiteral(val)) {
-		v.add(field, "enum", "must be one of %s", enumList(r.enum))
-		return
-	}
-	switch x := val.(type) {
-	case string:
-		v.text(field, x, r)
-	case json.Number:
-		f, _ := x.Float64()
-		if r.min != nil && f < *r.min {
-			v.add(field, "minimum", "must be at least %s", strconv.FormatFloat(*r.min, 'g', -1, 64))
-		}
-		if r.max != nil && f > *r.max {
-			v.add(field, "maximum", "must be at most %s", strconv.FormatFloat(*r.max, 'g', -1, 64))
-		}
-	case []any:
-		if len(x) < r.minItems {
-			v.add(field, "min_items", "needs at least %d item(s)", r.minItems)
-		}
-		if r.maxItems > 0 && len(x) > r.maxItems {
-			v.add(field, "max_items", "takes at most %d item(s)", r.maxItems)
-		}
-		if r.items != nil {
-			for i, item := range x {
-				v.value(join(field, strconv.Itoa(i)), item, r.items)
-			}
-		}
-	case map[string]any:
-		v.object(field, x, r)
-	}
+// presence says which properties of an object the server reads as given.
+type presence interface {
+	present(name string) bool
 }
 
-// text checks a string's length and format. An empty string counts as
-// absent (the server reads "" as null), so it skips the format.
-func (v *validator) text(field, s string, r *rule) {
-	n := utf8.RuneCountInString(s)
-	if r.minLen > 0 && n < r.minLen {
-		v.add(field, "min_length", "must be at least %d characters", r.minLen)
-	}
-	if r.maxLen > 0 && n > r.maxLen {
-		v.add(field, "max_length", "must be at most %d characters", r.maxLen)
-	}
-	if s != "" && r.format != "" && !validFormat(r.format, s) {
-		v.add(field, "format", "must be %s", formatName(r.format))
-	}
-}
-
-// object checks required fields, the oneOf/anyOf alternatives, aliases sent
-// twice, and then every known property.
-func (v *validator) object(field string, o map[string]any, r *rule) {
-	var missing []string // reported once, as required, not again by its value
+// objectRules checks an object's own rules: required fields, the oneOf and
+// anyOf alternatives, and aliases sent beside the field they stand for.
+func (v *validator) objectRules(field string, o presence, r *rule, skip int) {
 	for _, name := range r.required {
-		if !present(o, name) {
+		if !o.present(name) {
 			v.add(join(field, name), "required", "is required")
-			missing = append(missing, name)
 		}
 	}
 	if len(r.oneOf) > 0 {
@@ -292,22 +234,11 @@ func (v *validator) object(field string, o map[string]any, r *rule) {
 	}
 	start := len(v.problems)
 	for alias, canon := range r.aliases {
-		if present(o, alias) && present(o, canon) && !inSets(alias, r.oneOf) && !inSets(alias, r.anyOf) {
+		if o.present(alias) && o.present(canon) && !inSets(alias, r.oneOf) && !inSets(alias, r.anyOf) {
 			v.add(join(field, alias), "alias", "is an alias of %s: send one of them", canon)
 		}
 	}
-	skip := 0 // the problems' names below this object start after "field."
-	if field != "" {
-		skip = len(field) + 1
-	}
 	v.sortFrom(start, skip) // map order is random; problems are listed in a stable order
-	start = len(v.problems)
-	for name, val := range o {
-		if pr := r.props[name]; pr != nil && !contains(missing, name) {
-			v.value(join(field, name), val, pr)
-		}
-	}
-	v.sortFrom(start, skip)
 }
 
 // sortFrom orders the problems added since start by the name of the
@@ -345,7 +276,7 @@ func inSets(name string, sets [][]string) bool {
 
 // oneOf wants exactly one complete set. With none, it names what a started
 // set lacks, or lists the choices; with several, it names the clash.
-func (v *validator) oneOf(field string, o map[string]any, sets [][]string) {
+func (v *validator) oneOf(field string, o presence, sets [][]string) {
 	var complete [][]string
 	for _, set := range sets {
 		if setPresent(o, set) {
@@ -367,7 +298,7 @@ func (v *validator) oneOf(field string, o map[string]any, sets [][]string) {
 	for _, set := range sets {
 		var have, lack []string
 		for _, name := range set {
-			if present(o, name) {
+			if o.present(name) {
 				have = append(have, name)
 			} else {
 				lack = append(lack, name)
@@ -385,30 +316,16 @@ func (v *validator) oneOf(field string, o map[string]any, sets [][]string) {
 	}
 }
 
-// present reports whether o has name with a value the server reads as
-// given: not null, not "", not an empty list.
-func present(o map[string]any, name string) bool {
-	switch x := o[name].(type) {
-	case nil:
-		return false
-	case string:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	}
-	return true
-}
-
-func setPresent(o map[string]any, set []string) bool {
+func setPresent(o presence, set []string) bool {
 	for _, name := range set {
-		if !present(o, name) {
+		if !o.present(name) {
 			return false
 		}
 	}
 	return true
 }
 
-func countSets(o map[string]any, sets [][]string) int {
+func countSets(o presence, sets [][]string) int {
 	n := 0
 	for _, set := range sets {
 		if setPresent(o, set) {
@@ -425,37 +342,6 @@ func join(parent, name string) string {
 		return name
 	}
 	return parent + "." + name
-}
-
-func jsonType(val any) string {
-	switch x := val.(type) {
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case json.Number:
-		if strings.ContainsAny(string(x), ".eE") {
-			return "number"
-		}
-		return "integer"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "unknown"
-}
-
-// jsonLiteral is val as the generated enums spell it.
-func jsonLiteral(val any) string {
-	switch x := val.(type) {
-	case json.Number:
-		return string(x)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	b, _ := json.Marshal(val)
-	return string(b)
 }
 
 // validFormat checks the formats openapi.yaml uses in requests.
