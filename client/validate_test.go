@@ -263,3 +263,15 @@ func TestValidationOrderIsStable(t *testing.T) {
 		t.Errorf("Error() = %s\nwant it to contain %s", first, want)
 	}
 }
+
+// TestValidationKeepsPathProblemsWithABadBody: a body that is not JSON
+// (a caller's json.Marshaler gone wrong) is one more problem beside the
+// path's, not instead of it.
+func TestValidationKeepsPathProblemsWithABadBody(t *testing.T) {
+	cl := &call{op: "POST /private/exchange/orders/{order}/confirm", method: "POST", path: "/private/exchange/orders//confirm"}
+	err := cl.validate([]byte(`{"type":"paid"`))
+	var ie *InvalidRequestError
+	if !errors.As(err, &ie) || len(ie.Problems) != 2 || ie.Problems[0].Field != "{order}" || ie.Problems[1].Message != "the body is not JSON" {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -50,11 +50,12 @@ func (p *fieldPath) append(b []byte) []byte {
 
 // walkBody checks b against r.
 func (v *validator) walkBody(b []byte, r *rule) {
+	start := len(v.problems)
 	w := &walker{v: v, b: b}
 	w.value(nil, r)
 	w.ws()
 	if w.bad || w.i != len(w.b) {
-		v.problems = v.problems[:0]
+		v.problems = v.problems[:start] // what was found before the bytes went wrong means little
 		v.add("", "type", "the body is not JSON")
 	}
 }
