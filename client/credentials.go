@@ -87,6 +87,7 @@ type keyring struct {
 	static *Credentials
 	mac    *signer.HMAC // for static, nil without a secret
 	source CredentialsSource
+	origin string // where the HMAC secret came from (secret_hint.go); never the secret
 }
 
 func newStaticKeyring(cr Credentials) *keyring {
@@ -131,7 +132,9 @@ func (c *Client) SetCredentials(cr Credentials) error {
 	if err := checkCredentials(cr); err != nil {
 		return err
 	}
-	c.keys.Store(newStaticKeyring(cr))
+	k := newStaticKeyring(cr)
+	k.origin = originSetCredentials
+	c.keys.Store(k)
 	c.keyInfo.Store(nil)
 	return nil
 }
@@ -142,6 +145,6 @@ func (c *Client) SetCredentialsSource(src CredentialsSource) {
 	if src == nil {
 		return
 	}
-	c.keys.Store(&keyring{source: src})
+	c.keys.Store(&keyring{source: src, origin: originSource})
 	c.keyInfo.Store(nil)
 }
