@@ -3,6 +3,8 @@ package client
 import (
 	"bytes"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/iexkit/exchanger-go/internal/apispec"
@@ -36,6 +38,23 @@ func TestOperationsCoverTheDocument(t *testing.T) {
 	for key := range ops {
 		if operations[key] == nil {
 			t.Errorf("no generated contract for %s", key)
+		}
+	}
+}
+
+// TestLibraryReadsNoYAML: the contracts are Go code; neither the client
+// nor its fake pulls a YAML or OpenAPI package into users' binaries.
+func TestLibraryReadsNoYAML(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to list the dependencies:", err)
+	}
+	out, err := exec.Command("go", "list", "-deps", "github.com/iexkit/exchanger-go/client").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, "yaml") || strings.Contains(dep, "openapi") || strings.HasSuffix(dep, "/internal/opgen") || strings.HasSuffix(dep, "/internal/apispec") {
+			t.Errorf("package client depends on %s", dep)
 		}
 	}
 }
