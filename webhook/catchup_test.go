@@ -95,7 +95,7 @@ func (c *counter) get(id string) int {
 	return c.runs[id]
 }
 
-func newCatchUp(t *testing.T, h *webhook.Handler, src webhook.EventLog, opts ...webhook.CatchUpOption) *webhook.CatchUp {
+func newCatchUp(t testing.TB, h *webhook.Handler, src webhook.EventLog, opts ...webhook.CatchUpOption) *webhook.CatchUp {
 	t.Helper()
 	c, err := webhook.NewCatchUp(h, src, opts...)
 	if err != nil {
