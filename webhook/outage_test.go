@@ -305,3 +305,64 @@ func outage(t *testing.T, b sqlBackend) {
 	}
 	t.Log(fmt.Sprintf("%d events: %d via catch-up, live answers %v", total, caughtUp.Load(), lb.codes))
 }
+
+// TestKilledReplicaLeaseTakeover: a replica dies in the middle of a business
+// function (plain Handler, no transaction: on SQLite a transaction held by a
+// dead replica would block the whole database until its connection closed).
+// Its claim stays until the lease ends; then another replica's catch-up
+// takes the event over and runs it, once. Both databases.
+func TestKilledReplicaLeaseTakeover(t *testing.T) {
+	t.Parallel()
+	for _, b := range sqlBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			if b.skip != "" {
+				t.Skip("PostgreSQL test skipped: " + b.skip)
+			}
+			t.Parallel()
+			base := time.Now().Add(-time.Hour).Truncate(time.Second)
+			log := &memLog{}
+			for i := 0; i < 60; i++ {
+				log.add(fmt.Sprintf("evt_kill_%02d", i), webhook.TypeOrderCreated, base.Add(time.Duration(i)*time.Second))
+			}
+			var runs counter
+			dying := make(chan struct{})
+			never := make(chan struct{})
+			defer close(never)
+			victim := newHandler(t, b.store(t, b.open(t)), func(ctx context.Context, e *webhook.Event) error {
+				if e.ID == "evt_kill_30" {
+					close(dying)
+					<-never // the process is gone: nothing after this happens
+					return errors.New("killed")
+				}
+				runs.add(e.ID)
+				return nil
+			}, webhook.WithLease(300*time.Millisecond))
+			survivor := newHandler(t, b.store(t, b.open(t)), func(_ context.Context, e *webhook.Event) error {
+				runs.add(e.ID)
+				return nil
+			}, webhook.WithLease(300*time.Millisecond))
+
+			go func() {
+				_, _ = newCatchUp(t, victim, log, webhook.WithCatchUpFrom(base)).RunOnce(context.Background())
+			}()
+			<-dying
+			cu := newCatchUp(t, survivor, log, webhook.WithCatchUpFrom(base))
+			res, err := cu.RunOnce(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Busy != 1 || !res.Checkpoint.Equal(base.Add(30*time.Second)) {
+				t.Fatalf("while the dead replica's lease lasts: %+v", res)
+			}
+			time.Sleep(350 * time.Millisecond) // the lease ends
+			if res, err = cu.RunOnce(context.Background()); err != nil || res.Ran != 1 {
+				t.Fatalf("after the lease: %+v %v", res, err)
+			}
+			for i := 0; i < 60; i++ {
+				if n := runs.get(fmt.Sprintf("evt_kill_%02d", i)); n != 1 {
+					t.Errorf("evt_kill_%02d ran %d times", i, n)
+				}
+			}
+		})
+	}
+}
