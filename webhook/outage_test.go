@@ -303,7 +303,7 @@ func outage(t *testing.T, b sqlBackend) {
 			t.Error("replica 0 was never killed")
 		}
 	}
-	t.Log(fmt.Sprintf("%d events: %d via catch-up, live answers %v", total, caughtUp.Load(), lb.codes))
+	t.Logf("%d events: %d via catch-up, live answers %v", total, caughtUp.Load(), lb.codes)
 }
 
 // TestKilledReplicaLeaseTakeover: a replica dies in the middle of a business
