@@ -303,7 +303,9 @@ func outage(t *testing.T, b sqlBackend) {
 			t.Error("replica 0 was never killed")
 		}
 	}
+	lb.mu.Lock()
 	t.Logf("%d events: %d via catch-up, live answers %v", total, caughtUp.Load(), lb.codes)
+	lb.mu.Unlock()
 }
 
 // TestKilledReplicaLeaseTakeover: a replica dies in the middle of a business
