@@ -18,10 +18,13 @@ func (s *SQLStore) checkpointTable() string { return s.table + "_checkpoints" }
 // cannot move it back.
 func (s *SQLStore) prepareCheckpointSQL() {
 	t := s.checkpointTable()
+	// As in the claim, the conflicting row is named by the bare table name
+	// (SQLite refuses a schema-qualified column reference there).
+	_, bare := s.splitTable()
 	s.checkpointGetSQL = s.rebind(`SELECT position FROM ` + t + ` WHERE name = ?`)
 	s.checkpointSetSQL = s.rebind(`INSERT INTO ` + t + ` (name, position, updated_at) VALUES (?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-WHERE ` + t + `.position < excluded.position`)
+WHERE ` + bare + `_checkpoints.position < excluded.position`)
 }
 
 // checkpointTableSQL is the DDL of the checkpoint table: one row per
