@@ -59,6 +59,11 @@ const (
 // checkpoint lives in the Store when it implements CheckpointStore
 // (MemoryStore and SQLStore do), so replicas share it and a restart resumes.
 //
+// An event whose business function keeps failing holds the checkpoint at its
+// created_at, so every pass lists from there again (done events cost little,
+// see below) and retries it: the failure is logged on each pass until its
+// cause is fixed.
+//
 // Pacing is the client's: its rate limiting and Retry-After handling apply
 // to every page fetched. Events of one pass run one after the other unless
 // WithCatchUpWorkers says otherwise. With a Store that implements
