@@ -372,3 +372,45 @@ func schemaCatchUpStatements(t *testing.T, db *sql.DB, table string) {
 		t.Fatalf("done %v %v", done, err)
 	}
 }
+
+// Purge keeps the done records a catch-up could list again: everything
+// from a day before the oldest checkpoint on.
+func TestPurgeKeepsWhatCatchUpWouldListAgain(t *testing.T) {
+	for _, b := range sqlBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			if b.skip != "" {
+				t.Skip("PostgreSQL test skipped: " + b.skip)
+			}
+			ctx := context.Background()
+			clock := &fakeClock{t: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+			s := b.store(t, b.open(t), webhook.WithSQLClock(clock.now))
+			for day := 0; day < 10; day++ { // one event done per day
+				if err := s.Complete(ctx, fmt.Sprintf("day_%d", day), "o"); err != nil {
+					t.Fatal(err)
+				}
+				clock.advance(24 * time.Hour)
+			}
+			// A checkpoint held back at the start of day 6 (June 7, by a
+			// failing event): the records of day 5 on stay.
+			if err := s.SaveCheckpoint(ctx, "held", time.Date(2026, 6, 7, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.Purge(ctx, clock.t) // asks for everything
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 5 { // days 0 to 4
+				t.Fatalf("purged %d, want 5", n)
+			}
+			for day := 0; day < 10; day++ {
+				st, err := s.Claim(ctx, fmt.Sprintf("day_%d", day), "p", time.Minute)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := day >= 5; (st == webhook.AlreadyDone) != want {
+					t.Errorf("day %d: %v after the purge", day, st)
+				}
+			}
+		})
+	}
+}
