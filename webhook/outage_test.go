@@ -338,11 +338,11 @@ func TestKilledReplicaLeaseTakeover(t *testing.T) {
 				}
 				runs.add(e.ID)
 				return nil
-			}, webhook.WithLease(300*time.Millisecond))
+			}, webhook.WithLease(600*time.Millisecond))
 			survivor := newHandler(t, b.store(t, b.open(t)), func(_ context.Context, e *webhook.Event) error {
 				runs.add(e.ID)
 				return nil
-			}, webhook.WithLease(300*time.Millisecond))
+			}, webhook.WithLease(600*time.Millisecond))
 
 			go func() {
 				_, _ = newCatchUp(t, victim, log, webhook.WithCatchUpFrom(base)).RunOnce(context.Background())
@@ -356,7 +356,7 @@ func TestKilledReplicaLeaseTakeover(t *testing.T) {
 			if res.Busy != 1 || !res.Checkpoint.Equal(base.Add(30*time.Second)) {
 				t.Fatalf("while the dead replica's lease lasts: %+v", res)
 			}
-			time.Sleep(350 * time.Millisecond) // the lease ends
+			time.Sleep(650 * time.Millisecond) // the lease ends
 			if res, err = cu.RunOnce(context.Background()); err != nil || res.Ran != 1 {
 				t.Fatalf("after the lease: %+v %v", res, err)
 			}
