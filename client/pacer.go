@@ -82,23 +82,27 @@ func newLimitTracker(fleet bool) *limitTracker {
 	return &limitTracker{limit: -1, share: 1, fleet: fleet}
 }
 
-// shareSamples is how many requests of a window the server must have
-// counted before the client trusts its own part of them as its share.
-func (t *limitTracker) shareSamples() int {
-	return max(4, t.limit/10)
+// shareWeight is how many requests of the key the estimate carried over
+// from earlier windows weighs, against those of the current window.
+func (t *limitTracker) shareWeight() float64 {
+	return float64(max(4, t.limit/10))
 }
 
 // shareNow is the client's estimated share of the key's window: its own
-// part of the current window once that window has enough requests, else
-// the estimate carried over. Callers hold t.mu.
+// answers counted in the current window against the server's count for
+// it, blended with the estimate carried over (which weighs shareWeight
+// requests), so that the first answers of a window do not swing it.
+// Callers hold t.mu.
 func (t *limitTracker) shareNow() float64 {
 	if !t.fleet || t.limit <= 0 {
 		return 1
 	}
-	if used := t.limit - t.minRem; !t.win.IsZero() && t.own > 0 && used >= t.shareSamples() {
-		return min(max(float64(t.own)/float64(used), minShare), 1)
+	used := 0
+	if !t.win.IsZero() {
+		used = max(t.limit-t.minRem, t.own)
 	}
-	return t.share
+	w := t.shareWeight()
+	return min(max((t.share*w+float64(t.own))/(w+float64(used)), minShare), 1)
 }
 
 // fold carries the share measured in the window that ends into the
