@@ -146,6 +146,9 @@ func must(t *testing.T, err error) {
 // fake-exchanger prints its own key on stdout by design, for the user to
 // copy; its diagnostics on stderr must not repeat it.)
 func TestProofHygieneExamples(t *testing.T) {
+	// Parallel: it overlaps the other long proofs (overload, fleet), which
+	// keeps the package's wall time down.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds every example")
 	}
