@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", for the pglimiter figures
+
+	"github.com/iexkit/exchanger-go/client"
+	"github.com/iexkit/exchanger-go/client/pglimiter"
 )
 
 // A fleet of OS processes shares one key of the fake exchanger, which runs
@@ -35,6 +41,10 @@ type fleetJob struct {
 	Start   time.Time `json:"start"` // all processes start at once
 	From    time.Time `json:"from"`  // the end of the first window
 	Until   time.Time `json:"until"`
+	// LimiterDSN and LimiterTable, when set, share the window through
+	// pglimiter on that PostgreSQL database.
+	LimiterDSN   string `json:"limiter_dsn,omitempty"`
+	LimiterTable string `json:"limiter_table,omitempty"`
 }
 
 // TestFleetWorker is a worker process of the fleet proofs; run on its own
@@ -48,7 +58,20 @@ func TestFleetWorker(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &job); err != nil {
 		t.Fatal(err)
 	}
-	c, log, err := loadClient(job.URL, job.Token, job.Secret)
+	var opts []client.Option
+	if job.LimiterDSN != "" {
+		db, err := sql.Open("pgx", job.LimiterDSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		l, err := pglimiter.New(context.Background(), db, "fleet", pglimiter.WithTable(job.LimiterTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts = append(opts, client.WithLimiter(l))
+	}
+	c, log, err := loadClient(job.URL, job.Token, job.Secret, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +157,7 @@ type fleetRun struct {
 	window, run    time.Duration
 	res            loadResult
 	windows        float64 // whole windows after the first
+	limiter        bool    // the processes shared a pglimiter
 }
 
 func (r fleetRun) used() float64 {
@@ -145,13 +169,17 @@ func (r fleetRun) share429() float64 {
 }
 
 func (r fleetRun) String() string {
-	return fmt.Sprintf("%d processes x %d goroutines, limit %d per %v, %v: after the first window %d calls, %d caller-visible 429s, %d private requests, %d answered 429 (%.2f%%), %d answered 200 (%.1f%% of the limit)",
-		r.procs, r.workers, r.limit, r.window, r.run, r.res.Calls, r.res.Caller429, r.res.Private, r.res.Server429, 100*r.share429(), r.res.PrivateOK, 100*r.used())
+	how := ""
+	if r.limiter {
+		how = " (pglimiter)"
+	}
+	return fmt.Sprintf("%d processes%s x %d goroutines, limit %d per %v, %v: after the first window %d calls, %d caller-visible 429s, %d private requests, %d answered 429 (%.2f%%), %d answered 200 (%.1f%% of the limit)",
+		r.procs, how, r.workers, r.limit, r.window, r.run, r.res.Calls, r.res.Caller429, r.res.Private, r.res.Server429, 100*r.share429(), r.res.PrivateOK, 100*r.used())
 }
 
 // runFleet starts the fake and procs worker processes, and adds up what
 // they saw.
-func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run time.Duration) fleetRun {
+func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run time.Duration, shared ...fleetJob) fleetRun {
 	t.Helper()
 	f := startFake(t, exe, limit, window)
 	// The fake's windows start on whole seconds: start on one, late enough
@@ -159,12 +187,15 @@ func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run t
 	start := time.Now().Truncate(time.Second).Add(2 * time.Second)
 	job := fleetJob{URL: f.url, Token: f.token, Secret: f.secret, Workers: workers,
 		Start: start, From: start.Add(window), Until: start.Add(run)}
+	for _, sh := range shared {
+		job.LimiterDSN, job.LimiterTable = sh.LimiterDSN, sh.LimiterTable
+	}
 	raw, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := fleetRun{procs: procs, workers: workers, limit: limit, window: window, run: run,
-		windows: float64(run-window) / float64(window)}
+		windows: float64(run-window) / float64(window), limiter: job.LimiterDSN != ""}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for p := 0; p < procs; p++ {
@@ -219,16 +250,35 @@ func TestProofPacingFleet(t *testing.T) {
 	}
 }
 
-// TestFleetFigures measures 1, 2, 4 and 8 processes (8 goroutines each,
-// limit 100 per 5 s, 20 s) for BENCHMARKS.md. It runs on demand:
+// TestFleetFigures measures, for BENCHMARKS.md, the issue's one process
+// with 32 goroutines against 50 per 5 s, then 1, 2, 4 and 8 processes (8
+// goroutines each, limit 100 per 5 s, 20 s each), and with
+// IEX_TEST_POSTGRES_DSN set 8 and 16 processes sharing a pglimiter. It
+// runs on demand:
 //
 //	IEX_TEST_FLEET_FIGURES=1 go test ./client -run TestFleetFigures -v
 func TestFleetFigures(t *testing.T) {
 	if os.Getenv(fleetFiguresEnv) == "" {
-		t.Skip("set " + fleetFiguresEnv + "=1 to measure fleets of 1 to 8 processes (about 90 s)")
+		t.Skip("set " + fleetFiguresEnv + "=1 to measure fleets of 1 to 8 processes (about 2 minutes)")
 	}
 	exe := buildFake(t, t.TempDir())
-	for _, procs := range []int{1, 2, 4, 8} {
+	t.Log(runFleet(t, exe, 1, 32, 50, 5*time.Second, 20*time.Second))
+	for _, procs := range []int{1, 2, 4, 8, 16} {
 		t.Log(runFleet(t, exe, procs, 8, 100, 5*time.Second, 20*time.Second))
+	}
+	dsn := os.Getenv("IEX_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Log("IEX_TEST_POSTGRES_DSN is not set: no pglimiter figures")
+		return
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, procs := range []int{8, 16} {
+		table := fmt.Sprintf("iex_rate_limit_fleet_%d_%d", procs, time.Now().UnixNano())
+		t.Log(runFleet(t, exe, procs, 8, 100, 5*time.Second, 20*time.Second, fleetJob{LimiterDSN: dsn, LimiterTable: table}))
+		_, _ = db.Exec("DROP TABLE IF EXISTS " + table)
 	}
 }
