@@ -122,7 +122,13 @@ ON CONFLICT (key_id) DO UPDATE SET
 	window_end = GREATEST(r.window_end, EXCLUDED.window_end)
 WHERE EXCLUDED.window_end >= r.window_end`
 	if _, err := db.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("pglimiter: create table %s: %w", t, err)
+		// Two processes that create the table at once: PostgreSQL's IF NOT
+		// EXISTS is not atomic, and the loser fails on the catalog's unique
+		// index although the table now exists.
+		var exists bool
+		if qerr := db.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, t).Scan(&exists); qerr != nil || !exists {
+			return nil, fmt.Errorf("pglimiter: create table %s: %w", t, err)
+		}
 	}
 	return l, nil
 }

@@ -127,6 +127,29 @@ func TestLimiterCountsTheWindow(t *testing.T) {
 	}
 }
 
+// Processes that start at once all get their Limiter, although only one
+// of them creates the table.
+func TestNewConcurrently(t *testing.T) {
+	db, table := testDB(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := pglimiter.New(context.Background(), db, "key", pglimiter.WithTable(table))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A failing database does not stop the client: Reserve's error lets the
 // request go, paced locally.
 func TestLimiterErrorLetsTheCallThrough(t *testing.T) {
