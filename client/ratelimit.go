@@ -27,8 +27,9 @@ type RateLimit struct {
 	// Share is the part of the key's window this client has been using,
 	// from 0 to 1: 1 when it is alone on the key, about 1/n when n
 	// processes share the key evenly. The client sends at most this share
-	// of what the server says is left (Client.RateLimit only; 0 before the
-	// first window was seen).
+	// of what the server says is left (Client.RateLimit only; 1 until the
+	// client has seen the key's limit, and with a shared Limiter, which
+	// coordinates the fleet instead).
 	Share float64
 }
 
