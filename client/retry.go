@@ -25,10 +25,13 @@ const peekLimit = 64 << 10
 // error: do turns the last response or error into the caller's error.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	c := st.c
-	st.releasePace()
+	// Learn the answer's Remaining before the attempt stops counting as in
+	// flight: the other way round, a goroutine pacing in between would see
+	// the request neither in flight nor in Remaining, and send one too many.
 	if resp != nil {
 		st.learn(ctx, resp)
 	}
+	st.releasePace()
 	if ctx.Err() != nil || st.fatal != nil {
 		return false, nil
 	}
