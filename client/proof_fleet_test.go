@@ -127,6 +127,21 @@ func startFake(t testing.TB, exe string, limit int, window time.Duration) fakePr
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
+		if env, ok := strings.CutPrefix(line, "export "); ok {
+			// The same values as the environment for the examples.
+			for _, kv := range strings.Fields(env) {
+				k, v, _ := strings.Cut(kv, "=")
+				v = strings.Trim(v, "'")
+				switch k {
+				case "IEX_API_BASE_URL":
+					f.url = v
+				case "IEX_API_TOKEN":
+					f.token = v
+				case "IEX_API_HMAC_SECRET":
+					f.secret = v
+				}
+			}
+		}
 		key, val, _ := strings.Cut(line, ":")
 		if v := strings.Fields(val); len(v) > 0 {
 			switch key {
