@@ -75,6 +75,7 @@ const (
 	unknownWindow = time.Second
 	recheck       = 50 * time.Millisecond
 	burstPart     = 10
+	spreadPart    = 80 // percent of the time left that the allowance is spread over
 	minShare      = 1.0 / 256
 )
 
@@ -97,12 +98,16 @@ func (t *limitTracker) shareNow() float64 {
 	if !t.fleet || t.limit <= 0 {
 		return 1
 	}
-	used := 0
+	used, mine := 0, 0
 	if !t.win.IsZero() {
 		used = max(t.limit-t.minRem, t.own)
+		// The server may have counted requests of this client whose
+		// answers are still on their way (or come after the window ends):
+		// they are its own too.
+		mine = min(t.own+t.outstanding, used)
 	}
 	w := t.shareWeight()
-	return min(max((t.share*w+float64(t.own))/(w+float64(used)), minShare), 1)
+	return min(max((t.share*w+float64(mine))/(w+float64(used)), minShare), 1)
 }
 
 // fold carries the share measured in the window that ends into the
@@ -228,8 +233,10 @@ func (t *limitTracker) reserve(now time.Time) (wait time.Duration, why WaitReaso
 		return min(left, recheck), WaitWindowSpent, 0
 	}
 	// Spread the allowance over the time left: a request is due every
-	// gap, and up to a tenth of the time left may be sent ahead.
-	gap := left / time.Duration(allowance)
+	// gap, and up to a tenth of the time left may be sent ahead. The
+	// schedule ends before the window does (spreadPart), so that callers
+	// woken late on a busy machine do not miss the window's last requests.
+	gap := left * spreadPart / 100 / time.Duration(allowance)
 	if ahead := t.tat.Sub(now); ahead > left/burstPart {
 		return ahead - left/burstPart, WaitSpread, 0
 	}

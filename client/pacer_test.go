@@ -65,14 +65,14 @@ func TestPacerShareOfAFleet(t *testing.T) {
 	if share < 0.24 || share > 0.3 {
 		t.Fatalf("share %.3f, want about 0.25", share)
 	}
+	if rl, _ := (&Client{limits: tr}).RateLimit(); rl.Share < 0.24 || rl.Share > 0.3 {
+		t.Fatalf("RateLimit().Share %.3f, want about 0.25", rl.Share)
+	}
 	// 20 left: about a quarter goes, spread over the time left, and the
 	// next waits for the reset.
 	n, why := drainWindow(tr, now.Add(-4*time.Second), end)
 	if n < 4 || n > 6 || why != WaitWindowSpent {
 		t.Fatalf("%d requests went, then %q; want 5, then %q", n, why, WaitWindowSpent)
-	}
-	if rl, _ := (&Client{limits: tr}).RateLimit(); rl.Share < 0.24 || rl.Share > 0.3 {
-		t.Fatalf("RateLimit().Share %.3f, want about 0.25", rl.Share)
 	}
 	// Alone, the client's share is 1.
 	solo := newLimitTracker(true)
@@ -233,5 +233,29 @@ func TestRateLimit429HoldsEveryCallAndSparesTheBudget(t *testing.T) {
 	defer logMu.Unlock()
 	if all := strings.Join(logs, "\n"); !strings.Contains(all, "client: waiting for the rate limit") || strings.Contains(all, "budget spent") {
 		t.Errorf("log:\n%s", all)
+	}
+}
+
+// A lone client whose last answers of a window are still on their way when
+// it ends keeps its share of 1: the requests in flight are its own.
+func TestPacerLoneClientKeepsItsShare(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	end := now.Add(time.Second)
+	tr := newLimitTracker(true)
+	tr.record(RateLimit{Limit: 50, Remaining: 49, Reset: end}, true, Quota{}, false, now, false)
+	tr.answered(0)
+	if n, _ := drainWindow(tr, now, end); n != 49 {
+		t.Fatalf("%d of 49 went", n)
+	}
+	for rem := 48; rem >= 0; rem-- {
+		if rem >= 10 && rem < 15 {
+			continue // five answers arrive after the window's end
+		}
+		tr.record(RateLimit{Limit: 50, Remaining: rem, Reset: end}, true, Quota{}, false, now, false)
+		tr.answered(0)
+	}
+	tr.reserve(end) // the window ends: its share is folded
+	if rl, _ := (&Client{limits: tr}).RateLimit(); rl.Share < 0.99 {
+		t.Fatalf("share %.3f after a window the client spent alone, want 1", rl.Share)
 	}
 }
