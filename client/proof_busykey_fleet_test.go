@@ -52,7 +52,7 @@ type fleetJob struct {
 func TestFleetWorker(t *testing.T) {
 	raw := os.Getenv(fleetJobEnv)
 	if raw == "" {
-		t.Skip("a worker process of TestProofPacingFleet, started by it")
+		t.Skip("a worker process of TestProofBusyKey and TestFleetFigures, started by them")
 	}
 	var job fleetJob
 	if err := json.Unmarshal([]byte(raw), &job); err != nil {
@@ -196,7 +196,13 @@ func (r fleetRun) String() string {
 // they saw.
 func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run time.Duration, shared ...fleetJob) fleetRun {
 	t.Helper()
-	f := startFake(t, exe, limit, window)
+	return runFleetOn(t, startFake(t, exe, limit, window), procs, workers, limit, window, run, shared...)
+}
+
+// runFleetOn runs the fleet against a fake already started with limit and
+// window. It reports problems with t.Errorf only, so it may run on a
+// goroutine of its own.
+func runFleetOn(t testing.TB, f fakeProcess, procs, workers, limit int, window, run time.Duration, shared ...fleetJob) fleetRun {
 	// The fake's windows start on whole seconds: start on one, late enough
 	// for every process to be up.
 	start := time.Now().Truncate(time.Second).Add(2 * time.Second)
@@ -207,7 +213,8 @@ func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run t
 	}
 	raw, err := json.Marshal(job)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("fleet job: %v", err)
+		return fleetRun{}
 	}
 	r := fleetRun{procs: procs, workers: workers, limit: limit, window: window, run: run,
 		windows: float64(run-window) / float64(window), limiter: job.LimiterDSN != ""}
@@ -242,14 +249,8 @@ func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run t
 // Four OS processes with 8 goroutines each share one key against a limit
 // of 100 per 5 s for 20 s. After the first window, no call sees a 429 (the
 // calls' context allows any wait), at most 5% of the requests are answered
-// 429 and at least 90% of the limit is used.
-func TestProofPacingFleet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs four processes for 20 s")
-	}
-	t.Parallel()
-	exe := buildFake(t, t.TempDir())
-	r := runFleet(t, exe, 4, 8, 100, 5*time.Second, 20*time.Second)
+// 429 and at least 90% of the limit is used. (Run by TestProofBusyKey.)
+func checkFleet(t *testing.T, r fleetRun) {
 	t.Log(r)
 	if r.res.Caller429 != 0 {
 		t.Errorf("%d calls returned a 429 to their caller after the first window, want 0 (first: %s)", r.res.Caller429, r.res.FirstErr)
