@@ -275,7 +275,7 @@ func checkFleet(t *testing.T, r fleetRun) {
 //	IEX_TEST_FLEET_FIGURES=1 go test ./client -run TestFleetFigures -v
 func TestFleetFigures(t *testing.T) {
 	if os.Getenv(fleetFiguresEnv) == "" {
-		t.Skip("set " + fleetFiguresEnv + "=1 to measure fleets of 1 to 8 processes (about 2 minutes)")
+		t.Skip("set " + fleetFiguresEnv + "=1 to measure fleets of 1 to 16 processes (about 3 minutes)")
 	}
 	exe := buildFake(t, t.TempDir())
 	t.Log(runFleet(t, exe, 1, 32, 50, 5*time.Second, 20*time.Second))
