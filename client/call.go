@@ -92,6 +92,8 @@ type callState struct {
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
 	paceHeld        bool          // the attempt was counted as sent by the pacer and not yet answered
+	paceEpoch       int           // the pacer's window epoch the attempt was sent in
+	paceWait        PaceWait      // the call's last wait in the pacer
 	last            *APIError     // the last error answer seen before a retry
 	sawDate         bool          // the last answer had a Date header (or Age)
 	skew            time.Duration // the clock offset the last answer's Date shows

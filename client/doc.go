@@ -6,7 +6,7 @@
 // path does not end with /api/v3 is refused with ErrInvalidBaseURL) and
 // options:
 // WithToken and WithHMACSecret (or FromEnv, or WithCredentialsSource),
-// WithHTTPClient, WithRetry, WithRetryBudget, WithLogger, WithUserAgent,
+// WithHTTPClient, WithRetry, WithRetryBudget, WithLimiter, WithLogger, WithUserAgent,
 // WithTimeout (default 30s per call, retries included, when the context has
 // no deadline), WithMaxResponseBytes (default 16 MiB) and WithInsecureHTTP
 // (plain http:// is refused for hosts that are not loopback). NewFromEnv
@@ -53,9 +53,24 @@
 // RetryPolicy.MaxRetryAfter or past the context deadline returns at once
 // with APIError.RetryAfter set. Other waits back off exponentially with full
 // jitter. A per-client token bucket (WithRetryBudget) caps retries when the
-// server is down. Calls are paced by the rate-limit window: the client
-// counts what its goroutines send against the Remaining value of the last
-// answer and, once the window is spent, waits for its reset before sending.
+// server is down. A rate_limit_exceeded 429 whose Retry-After fits the
+// deadline and MaxRetryAfter does not draw on that budget: it is the
+// server's schedule, not a failure (it still counts as an attempt).
+//
+// # Rate limits
+//
+// Calls are paced by the key's rate-limit window (X-RateLimit-*,
+// docs/api.md §7) so that callers do not see 429s. The client sends no more
+// than its share of what the last answer says is left, less its requests
+// in flight; the share is estimated from its own answers against the
+// server's count, so processes sharing a key settle at their part of it.
+// What is left is spread over the time left in the window; when a window
+// ends one request goes first and the others wait for its answer. A 429
+// that carries the window holds every call until the window ends. Public
+// calls are not paced. RateLimit reports the window and when and why calls
+// waited (PaceWait, WaitReason); the debug log says it too. WithLimiter
+// shares the window between processes through a Limiter, such as the
+// PostgreSQL one in package pglimiter.
 //
 // # Credentials and rotation
 //
