@@ -20,13 +20,15 @@ const (
 )
 
 // HandlerFunc is the business action run once per event. Returning an error
-// releases the event so that the sender's retry runs it again.
+// releases the event so that the sender's retry, or the next CatchUp pass,
+// runs it again.
 type HandlerFunc func(ctx context.Context, e *Event) error
 
 // Handler is an http.Handler for webhook deliveries. For each POST it reads
 // the body up to the verifier's limit, verifies it, claims the event id in its
 // Store, runs the business function, records the event as done and only then
-// answers 2xx. Answers:
+// answers 2xx. CatchUp feeds the same path (same Store, lease and function)
+// with events from the API's event log. Answers:
 //
 //	200  the event ran now, or had already run (a duplicate delivery)
 //	400  an authentic delivery whose body is not a JSON object
@@ -52,6 +54,11 @@ type Handler struct {
 	retryAfter   string
 	log          *slog.Logger
 	owners       *ownerTokens
+
+	// Set by NewTxHandler: the business function runs in the SQL
+	// transaction that records the event as done.
+	txStore *SQLStore
+	txFn    TxFunc
 }
 
 // HandlerOption configures a Handler.
@@ -175,55 +182,20 @@ func (h *Handler) rejected(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// run claims, runs and completes one verified event.
+// run claims, runs and completes one verified event and answers the sender.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
-	// Store calls outlive a cancelled request: an event that ran must be
-	// recorded even if the sender hung up meanwhile.
-	storeCtx := context.WithoutCancel(r.Context())
-	owner := h.owners.next()
-	log := eventLogger{h.log, ev}
-
-	ctx, cancel := h.storeContext(storeCtx)
-	state, err := h.store.Claim(ctx, ev.ID, owner, h.lease)
-	cancel()
-	switch {
-	case err != nil:
-		log.Error("webhook: claim failed", "err", err)
-		h.retryLater(w, "store unavailable")
-		return
-	case state == AlreadyDone:
-		log.Debug("webhook: duplicate of a done event")
+	switch out, _ := h.process(r.Context(), ev); out {
+	case outcomeRan:
+		reply(w, http.StatusOK, "ok")
+	case outcomeDuplicate:
 		reply(w, http.StatusOK, "duplicate")
-		return
-	case state == InProgress:
-		log.Debug("webhook: event is running elsewhere")
+	case outcomeBusy:
 		h.retryLater(w, "event in progress")
-		return
-	}
-
-	if err := h.call(r.Context(), ev); err != nil {
-		log.Error("webhook: business function failed", "err", err)
-		ctx, cancel := h.storeContext(storeCtx)
-		if rerr := h.store.Release(ctx, ev.ID, owner); rerr != nil {
-			log.Error("webhook: release failed; the event waits for its lease", "err", rerr)
-		}
-		cancel()
+	case outcomeFailed:
 		reply(w, http.StatusInternalServerError, "processing failed")
-		return
-	}
-
-	ctx, cancel = h.storeContext(storeCtx)
-	err = h.store.Complete(ctx, ev.ID, owner)
-	cancel()
-	if err != nil {
-		// The action ran but is not recorded: a non-2xx makes the sender
-		// retry, and the claim's lease keeps that retry from running it again
-		// until the lease ends.
-		log.Error("webhook: recording the event failed", "err", err)
+	default:
 		h.retryLater(w, "store unavailable")
-		return
 	}
-	reply(w, http.StatusOK, "ok")
 }
 
 // call runs the business function, turning a panic into an error so that the

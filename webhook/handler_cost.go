@@ -64,6 +64,7 @@ type eventLogger struct {
 }
 
 func (l eventLogger) Debug(msg string, args ...any) { l.at(slog.LevelDebug, msg, args) }
+func (l eventLogger) Warn(msg string, args ...any)  { l.at(slog.LevelWarn, msg, args) }
 func (l eventLogger) Error(msg string, args ...any) { l.at(slog.LevelError, msg, args) }
 
 func (l eventLogger) at(level slog.Level, msg string, args []any) {

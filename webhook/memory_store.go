@@ -38,6 +38,8 @@ type MemoryStore struct {
 	perShard int // maxSize split over the shards
 	ttl      time.Duration
 	now      func() time.Time
+
+	checkpoints memoryCheckpoints // CatchUp positions (memory_checkpoint.go)
 }
 
 // memoryShard holds a part of the events under its own lock. Within it,

@@ -89,6 +89,26 @@ type event struct {
 	deliveries               []*delivery
 }
 
+// field answers the list filters of GET /private/webhooks/events. It is
+// computed on demand: the event log can be long, and catch-up lists it often.
+func (ev *event) field(name string) []string {
+	switch name {
+	case "status":
+		return []string{ev.status()}
+	case "event_type":
+		return []string{ev.typ}
+	case "resource_type":
+		return []string{ev.resourceType}
+	case "resource_id":
+		return []string{ev.resourceID}
+	case "correlation_id":
+		return []string{ev.correlationID}
+	case "created_at":
+		return []string{ts(ev.createdAt)}
+	}
+	return nil
+}
+
 func (ev *event) status() string {
 	if len(ev.deliveries) == 0 {
 		return "skipped"
@@ -143,6 +163,9 @@ type delivery struct {
 	request     map[string]any
 	response    map[string]any
 	err         map[string]any
+	// The first attempt's signed headers, resent by every retry under
+	// WithWebhookRetrySameSignature.
+	firstStamp, firstNonce, firstSig string
 }
 
 func (d *delivery) json() map[string]any {
@@ -199,6 +222,11 @@ func (s *Server) queueDelivery(ev *event, ep *endpoint) *delivery {
 		due: time.Now(), createdAt: s.now()}
 	ev.deliveries = append(ev.deliveries, d)
 	s.deliveries = append(s.deliveries, d)
+	if s.dropping(d.due) {
+		d.status = "failed"
+		d.err = map[string]any{"message": droppedMessage}
+		return d
+	}
 	s.poke()
 	return d
 }
