@@ -100,6 +100,15 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		// No snippet: a redirect page repeats the target URL, query included.
 		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
 	}
+	if cl.whole {
+		if p, ok := out.(*[]byte); ok {
+			*p = data
+		}
+		out = nil
+		if ok2xx && !isEnvelope(data) {
+			return r, nil
+		}
+	}
 	if cl.raw != "" && ok2xx {
 		if p, ok := out.(*[]byte); ok {
 			*p = data
@@ -141,6 +150,14 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, ae
 	}
 	return r, st.responseError(ctx, resp, data, errors.New("not an API envelope"))
+}
+
+// isEnvelope reports whether data is a JSON object with a state field.
+func isEnvelope(data []byte) bool {
+	var probe struct {
+		State *int `json:"state"`
+	}
+	return json.Unmarshal(data, &probe) == nil && probe.State != nil
 }
 
 // applyMeta copies the envelope's meta into r and learns the server's time.
