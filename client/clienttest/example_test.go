@@ -3,8 +3,10 @@ package clienttest_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/iexkit/exchanger-go/client/clienttest"
 )
@@ -106,4 +108,22 @@ func ExampleServer_AdvanceOrder() {
 	o, _ = s.Order(o.PublicID)
 	fmt.Println(o.Give, o.Receive, o.Status, clienttest.IsFinal(o.Status))
 	// Output: 100 9215.00 completed true
+}
+
+// A program that runs the fake on its own reads the same flags as
+// examples/fake-exchanger and `iex fake`.
+func ExampleFlags() {
+	f := clienttest.DefaultFlags()
+	fs := flag.NewFlagSet("my-fake", flag.ContinueOnError)
+	f.Register(fs)
+	if err := fs.Parse([]string{"-addr", "127.0.0.1:0", "-hmac", "all"}); err != nil {
+		panic(err)
+	}
+	s, err := f.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	fmt.Println(s.Key().HMAC, strings.HasSuffix(s.URL, clienttest.BasePath))
+	// Output: all true
 }
