@@ -1,0 +1,56 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHelpListsCommandsAndExitCodes(t *testing.T) {
+	r := iex(t, nil, "", "help")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "help", r.stdout)
+	for _, c := range commands() {
+		if !strings.Contains(r.stdout, c.name) {
+			t.Errorf("help lacks %q", c.name)
+		}
+	}
+}
+
+func TestCommandHelp(t *testing.T) {
+	for _, c := range commands() {
+		if c.run == nil {
+			continue
+		}
+		r := iex(t, nil, "", append(strings.Fields(c.name), "-h")...)
+		if r.code != exitOK || !strings.Contains(r.stderr, "Usage: iex "+c.name) || !strings.Contains(r.stderr, "Flags:") {
+			t.Errorf("%s -h: exit %d, stderr:\n%s", c.name, r.code, r.stderr)
+		}
+		r = iex(t, nil, "", "help", c.name)
+		if r.code != exitOK || !strings.Contains(r.stdout, "Usage: iex "+c.name) {
+			t.Errorf("help %s: exit %d, stdout:\n%s", c.name, r.code, r.stdout)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nope"},
+		{"webhook", "sign"},
+		{"call", "GET"},
+		{"call", "--bogus", "GET", "/ping"},
+		{"call", "GET", "https://example.com/api/v3/ping"},
+		{"sign", "GET"},
+		{"orders", "wait"},
+		{"trigger"},
+		{"webhook", "verify", "--headers", "x"},
+		{"help", "nope"},
+	} {
+		r := iex(t, nil, "", args...)
+		if r.code != exitUsage || !strings.HasPrefix(r.stderr, "iex: ") && len(args) > 0 {
+			t.Errorf("%q: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+}
