@@ -33,7 +33,9 @@ func parseHeaderFile(b []byte) (http.Header, error) {
 			return nil, fmt.Errorf("more than %d lines of headers", maxHeaderLines)
 		}
 		line = strings.TrimSuffix(line, "\r")
-		if len(line) >= 2 && (line[:2] == "> " || line[:2] == "< ") {
+		if line == ">" || line == "<" {
+			line = ""
+		} else if len(line) >= 2 && (line[:2] == "> " || line[:2] == "< ") {
 			line = line[2:]
 		}
 		if strings.TrimSpace(line) == "" {

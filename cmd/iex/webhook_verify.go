@@ -121,7 +121,7 @@ func writeVerified(w io.Writer, ev *webhook.Event) {
 func writeSignatureDiagnosis(w io.Writer, h http.Header, body []byte, secrets []string, apiSecret string) {
 	get := func(name string) string { return headerValue(h, name) }
 	id, typ, ts, nonce := get(webhook.HeaderEventID), get(webhook.HeaderEventType), get(webhook.HeaderTimestamp), get(webhook.HeaderNonce)
-	fmt.Fprintln(w, "the signature must cover this canonical string (6 lines joined by \"\\n\"; docs/api.md §5):")
+	fmt.Fprintln(w, "the signature was checked against this canonical string (6 lines joined by \"\\n\"; docs/api.md §5):")
 	for _, line := range strings.Split(webhook.Canonical(id, typ, ts, nonce, body), "\n") {
 		fmt.Fprintf(w, "  | %s\n", line)
 	}
@@ -147,7 +147,7 @@ func writeSignatureDiagnosis(w io.Writer, h http.Header, body []byte, secrets []
 		hints = append(hints, "the signature matches the body without its line break at the end: the file gained one after it was received; verify the raw bytes")
 	}
 	var compact bytes.Buffer
-	if json.Compact(&compact, body) == nil && !bytes.Equal(compact.Bytes(), body) && anyOK(compact.Bytes()) {
+	if len(hints) == 0 && json.Compact(&compact, body) == nil && !bytes.Equal(compact.Bytes(), body) && anyOK(compact.Bytes()) {
 		hints = append(hints, "the signature matches the body with its whitespace removed: the body was re-encoded after it was received; verify the raw bytes")
 	}
 	for _, s := range secrets {
