@@ -15,7 +15,8 @@ it polls GET /private/exchange/orders/{order}/status, backing off from
 --interval to --max-interval with jitter, waits out rate limits, and prints
 a line for each change of status. ORDER is the numeric id, public_id or
 tracking_id. It exits 0 once the status is final (whichever final status
-it is) and prints it last.
+it is) and prints it last; after --timeout it gives up with exit code 6,
+like any call that got no answer in time.
 `
 
 // runOrdersWait is "iex orders wait".
