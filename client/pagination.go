@@ -118,7 +118,12 @@ func paginate[T any](ctx context.Context, c *Client, base call, po PageOptions, 
 // the array under key (or under "data" or "items", which some deployments
 // use). null is an empty list.
 func decodeList[T any](raw json.RawMessage, key string) ([]T, error) {
-	raw = bytes.TrimSpace(emptyArraysToNull(raw))
+	if _, verbatim := any((*T)(nil)).(*json.RawMessage); !verbatim {
+		// Raw items (WebhookEventLog) keep their bytes: the rewrite only
+		// helps typed decoding.
+		raw = emptyArraysToNull(raw)
+	}
+	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}

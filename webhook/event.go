@@ -23,8 +23,14 @@ type Event struct {
 	// X-Correlation-Id (the correlation id of the API call that caused the
 	// event, if the caller sent one). They are not signed.
 	RequestID, CorrelationID string
-	// Body is the raw delivery body, exactly as verified.
+	// Body is the raw delivery body, exactly as verified (for a caught-up
+	// event: the payload stored in the API's event log).
 	Body []byte
+	// CaughtUp is true for an event that CatchUp fetched from the API's
+	// event log instead of receiving it as a signed delivery. The API call
+	// (Bearer token and HMAC request signature) authenticated it; SentAt
+	// and Nonce are zero.
+	CaughtUp bool
 }
 
 // DecodeData decodes Data into v with encoding/json. A missing Data decodes

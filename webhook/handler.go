@@ -45,6 +45,11 @@ type Handler struct {
 	storeTimeout time.Duration
 	retryAfter   string
 	log          *slog.Logger
+
+	// Set by NewTxHandler: the business function runs in the SQL
+	// transaction that records the event as done.
+	txStore *SQLStore
+	txFn    TxFunc
 }
 
 // HandlerOption configures a Handler.
@@ -164,55 +169,20 @@ func (h *Handler) rejected(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// run claims, runs and completes one verified event.
+// run claims, runs and completes one verified event and answers the sender.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, ev *Event) {
-	// Store calls outlive a cancelled request: an event that ran must be
-	// recorded even if the sender hung up meanwhile.
-	storeCtx := context.WithoutCancel(r.Context())
-	owner := newOwner()
-	log := h.log.With("event_id", ev.ID, "event_type", ev.Type)
-
-	ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
-	state, err := h.store.Claim(ctx, ev.ID, owner, h.lease)
-	cancel()
-	switch {
-	case err != nil:
-		log.Error("webhook: claim failed", "err", err)
-		h.retryLater(w, "store unavailable")
-		return
-	case state == AlreadyDone:
-		log.Debug("webhook: duplicate of a done event")
+	switch out, _ := h.process(r.Context(), ev); out {
+	case outcomeRan:
+		reply(w, http.StatusOK, "ok")
+	case outcomeDuplicate:
 		reply(w, http.StatusOK, "duplicate")
-		return
-	case state == InProgress:
-		log.Debug("webhook: event is running elsewhere")
+	case outcomeBusy:
 		h.retryLater(w, "event in progress")
-		return
-	}
-
-	if err := h.call(r.Context(), ev); err != nil {
-		log.Error("webhook: business function failed", "err", err)
-		ctx, cancel := context.WithTimeout(storeCtx, h.storeTimeout)
-		if rerr := h.store.Release(ctx, ev.ID, owner); rerr != nil {
-			log.Error("webhook: release failed; the event waits for its lease", "err", rerr)
-		}
-		cancel()
+	case outcomeFailed:
 		reply(w, http.StatusInternalServerError, "processing failed")
-		return
-	}
-
-	ctx, cancel = context.WithTimeout(storeCtx, h.storeTimeout)
-	err = h.store.Complete(ctx, ev.ID, owner)
-	cancel()
-	if err != nil {
-		// The action ran but is not recorded: a non-2xx makes the sender
-		// retry, and the claim's lease keeps that retry from running it again
-		// until the lease ends.
-		log.Error("webhook: recording the event failed", "err", err)
+	default:
 		h.retryLater(w, "store unavailable")
-		return
 	}
-	reply(w, http.StatusOK, "ok")
 }
 
 // call runs the business function, turning a panic into an error so that the

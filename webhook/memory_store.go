@@ -24,6 +24,8 @@ type MemoryStore struct {
 	maxSize int
 	ttl     time.Duration
 	now     func() time.Time
+
+	checkpoints memoryCheckpoints // CatchUp positions (memory_checkpoint.go)
 }
 
 type memoryEntry struct {

@@ -57,7 +57,8 @@ type SQLStore struct {
 	table   string
 	now     func() time.Time
 
-	claimSQL, statusSQL, completeSQL, releaseSQL, purgeSQL string
+	claimSQL, statusSQL, completeSQL, completeTxSQL, releaseSQL, purgeSQL string
+	checkpointGetSQL, checkpointSetSQL                                    string
 }
 
 // SQLOption configures an SQLStore.
@@ -110,37 +111,76 @@ WHERE ` + t + `.status = 'processing' AND ` + t + `.lease_until <= excluded.upda
 	s.completeSQL = s.rebind(`INSERT INTO ` + t + ` (event_id, status, owner, lease_until, updated_at)
 VALUES (?, 'done', ?, 0, ?)
 ON CONFLICT (event_id) DO UPDATE SET status = 'done', owner = excluded.owner, lease_until = 0, updated_at = excluded.updated_at`)
+	s.completeTxSQL = s.rebind(`UPDATE ` + t + ` SET status = 'done', lease_until = 0, updated_at = ? WHERE event_id = ? AND owner = ? AND status = 'processing'`)
 	s.releaseSQL = s.rebind(`DELETE FROM ` + t + ` WHERE event_id = ? AND owner = ? AND status = 'processing'`)
 	s.purgeSQL = s.rebind(`DELETE FROM ` + t + ` WHERE status = 'done' AND updated_at < ?`)
+	s.prepareCheckpointSQL()
 	return s, nil
 }
 
-// CreateTableSQL returns the DDL of the store's table and index.
+// CreateTableSQL returns the DDL of the store's table and index, and of the
+// table of CatchUp checkpoints ("<table>_checkpoints").
 func (s *SQLStore) CreateTableSQL() []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS ` + s.table + ` (
-	event_id    VARCHAR(255) PRIMARY KEY,
+	event_id    VARCHAR(` + strconv.Itoa(MaxEventIDLength) + `) PRIMARY KEY,
 	status      VARCHAR(16)  NOT NULL,
 	owner       VARCHAR(64)  NOT NULL,
 	lease_until BIGINT       NOT NULL,
 	updated_at  BIGINT       NOT NULL
 )`,
 		`CREATE INDEX IF NOT EXISTS ` + strings.ReplaceAll(s.table, ".", "_") + `_done_idx ON ` + s.table + ` (status, updated_at)`,
+		s.checkpointTableSQL(),
 	}
 }
 
-// CreateTable creates the table and its index if they do not exist.
+// CreateTable creates the tables and the index if they do not exist. On
+// PostgreSQL it also widens the event_id column of a table created by an
+// earlier version (VARCHAR(255)) to MaxEventIDLength.
 func (s *SQLStore) CreateTable(ctx context.Context) error {
 	for _, stmt := range s.CreateTableSQL() {
 		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("webhook: create table %s: %w", s.table, err)
 		}
 	}
+	if s.dialect == Postgres {
+		return s.widenEventID(ctx)
+	}
+	return nil
+}
+
+// widenEventID alters event_id to VARCHAR(MaxEventIDLength) when it is
+// narrower. It looks first: ALTER TABLE takes an exclusive lock, which every
+// replica's start-up should not queue for. (SQLite does not enforce VARCHAR
+// lengths.)
+func (s *SQLStore) widenEventID(ctx context.Context) error {
+	schema, table, found := strings.Cut(s.table, ".")
+	if !found {
+		schema, table = "", s.table
+	}
+	var width sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT character_maximum_length FROM information_schema.columns
+WHERE table_schema = COALESCE(NULLIF($1, ''), current_schema()) AND table_name = $2 AND column_name = 'event_id'`,
+		strings.ToLower(schema), strings.ToLower(table)).Scan(&width)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("webhook: inspect table %s: %w", s.table, err)
+	case !width.Valid || width.Int64 >= MaxEventIDLength:
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `ALTER TABLE `+s.table+` ALTER COLUMN event_id TYPE VARCHAR(`+strconv.Itoa(MaxEventIDLength)+`)`); err != nil {
+		return fmt.Errorf("webhook: widen %s.event_id: %w", s.table, err)
+	}
 	return nil
 }
 
 // Claim implements Store with one atomic statement.
 func (s *SQLStore) Claim(ctx context.Context, eventID, owner string, lease time.Duration) (ClaimState, error) {
+	if len(eventID) > MaxEventIDLength {
+		return 0, fmt.Errorf("webhook: claim event: %w", ErrEventIDTooLong)
+	}
 	now := s.now()
 	res, err := s.db.ExecContext(ctx, s.claimSQL, eventID, owner, now.Add(lease).UnixMilli(), now.UnixMilli())
 	if err != nil {

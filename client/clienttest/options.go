@@ -28,6 +28,9 @@ type config struct {
 	whClient       *http.Client
 	logger         *slog.Logger
 	retryAfterDate bool
+	whSameHeaders  bool          // WithWebhookRetrySameSignature
+	whDropAfter    time.Duration // WithWebhookDropWindow
+	whDropFor      time.Duration
 }
 
 func defaultConfig() config {

@@ -28,6 +28,7 @@ type Server struct {
 	ln  net.Listener
 	hs  *http.Server
 
+	started   time.Time     // real time, for WithWebhookDropWindow
 	done      chan struct{} // closed by Close
 	wake      chan struct{} // pokes the webhook dispatcher
 	ctx       context.Context
@@ -125,6 +126,7 @@ func newServer(opts []Option) (*Server, error) {
 		keys:      map[string]*keyState{},
 		idem:      map[string]*idemEntry{},
 		opCounts:  map[string]int64{},
+		started:   time.Now(),
 	}
 	s.initState()
 	ks, err := s.newKeyState(cfg.key)

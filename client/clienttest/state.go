@@ -19,6 +19,7 @@ type state struct {
 	endpoints      []*endpoint
 	events         []*event
 	deliveries     []*delivery
+	whDropUntil    time.Time // real time; see DropWebhookDeliveries
 	timers         []*time.Timer
 }
 

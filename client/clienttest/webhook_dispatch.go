@@ -56,8 +56,8 @@ func (s *Server) dispatchLoop() {
 }
 
 // dueJobs marks the deliveries that are due as sending and prepares their
-// signed requests: a fresh timestamp and nonce on every attempt, the same
-// event id and body bytes. It returns the time of the next future attempt.
+// signed requests: a fresh timestamp and nonce on every attempt (unless
+// WithWebhookRetrySameSignature), the same event id and body bytes. It returns the time of the next future attempt.
 func (s *Server) dueJobs(now time.Time) ([]job, time.Time) {
 	var jobs []job
 	var next time.Time
@@ -87,8 +87,15 @@ func (s *Server) dueJobs(now time.Time) ([]job, time.Time) {
 		d.status = "sending"
 		busy[d.ep] = true
 		d.attempt++
-		stamp := strconv.FormatInt(s.now().Unix(), 10)
-		nonce := "wh_" + randomHex(12)
+		stamp, nonce, sig := d.firstStamp, d.firstNonce, d.firstSig
+		if !s.cfg.whSameHeaders || stamp == "" {
+			stamp = strconv.FormatInt(s.now().Unix(), 10)
+			nonce = "wh_" + randomHex(12)
+			sig = webhook.Sign(d.ep.secret, d.ev.id, d.ev.typ, stamp, nonce, d.ev.body)
+		}
+		if d.firstStamp == "" {
+			d.firstStamp, d.firstNonce, d.firstSig = stamp, nonce, sig
+		}
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		h.Set("User-Agent", "iex-fake-exchanger/1 (clienttest)")
@@ -96,7 +103,7 @@ func (s *Server) dueJobs(now time.Time) ([]job, time.Time) {
 		h.Set("X-Webhook-Event-Type", d.ev.typ)
 		h.Set("X-Webhook-Timestamp", stamp)
 		h.Set("X-Webhook-Nonce", nonce)
-		h.Set("X-Webhook-Signature", webhook.Sign(d.ep.secret, d.ev.id, d.ev.typ, stamp, nonce, d.ev.body))
+		h.Set("X-Webhook-Signature", sig)
 		h.Set("X-Webhook-Attempt", strconv.Itoa(d.attempt))
 		if d.ev.requestID != "" {
 			h.Set("X-Request-Id", d.ev.requestID)

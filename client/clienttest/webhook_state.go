@@ -143,6 +143,9 @@ type delivery struct {
 	request     map[string]any
 	response    map[string]any
 	err         map[string]any
+	// The first attempt's signed headers, resent by every retry under
+	// WithWebhookRetrySameSignature.
+	firstStamp, firstNonce, firstSig string
 }
 
 func (d *delivery) json() map[string]any {
@@ -194,6 +197,11 @@ func (s *Server) queueDelivery(ev *event, ep *endpoint) *delivery {
 		due: time.Now(), createdAt: s.now()}
 	ev.deliveries = append(ev.deliveries, d)
 	s.deliveries = append(s.deliveries, d)
+	if s.dropping(d.due) {
+		d.status = "failed"
+		d.err = map[string]any{"message": droppedMessage}
+		return d
+	}
 	s.poke()
 	return d
 }

@@ -1,0 +1,55 @@
+package webhook
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// checkpointTable is the table of CatchUp positions, beside the events
+// table: "<table>_checkpoints".
+func (s *SQLStore) checkpointTable() string { return s.table + "_checkpoints" }
+
+// prepareCheckpointSQL builds the checkpoint statements. The upsert only
+// moves a checkpoint forward, in one statement, so replicas saving at once
+// cannot move it back.
+func (s *SQLStore) prepareCheckpointSQL() {
+	t := s.checkpointTable()
+	s.checkpointGetSQL = s.rebind(`SELECT position FROM ` + t + ` WHERE name = ?`)
+	s.checkpointSetSQL = s.rebind(`INSERT INTO ` + t + ` (name, position, updated_at) VALUES (?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+WHERE ` + t + `.position < excluded.position`)
+}
+
+// checkpointTableSQL is the DDL of the checkpoint table: one row per
+// checkpoint name, the position in Unix milliseconds (server clock).
+func (s *SQLStore) checkpointTableSQL() string {
+	return `CREATE TABLE IF NOT EXISTS ` + s.checkpointTable() + ` (
+	name       VARCHAR(64) PRIMARY KEY,
+	position   BIGINT      NOT NULL,
+	updated_at BIGINT      NOT NULL
+)`
+}
+
+// LoadCheckpoint implements CheckpointStore.
+func (s *SQLStore) LoadCheckpoint(ctx context.Context, name string) (time.Time, bool, error) {
+	var ms int64
+	err := s.db.QueryRowContext(ctx, s.checkpointGetSQL, name).Scan(&ms)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, false, nil
+	case err != nil:
+		return time.Time{}, false, fmt.Errorf("webhook: load checkpoint: %w", err)
+	}
+	return time.UnixMilli(ms).UTC(), true, nil
+}
+
+// SaveCheckpoint implements CheckpointStore; a later stored time wins.
+func (s *SQLStore) SaveCheckpoint(ctx context.Context, name string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, s.checkpointSetSQL, name, at.UnixMilli(), s.now().UnixMilli()); err != nil {
+		return fmt.Errorf("webhook: save checkpoint: %w", err)
+	}
+	return nil
+}
