@@ -25,12 +25,22 @@ type Flags struct {
 	DailyQuota   int           // requests per key per UTC day; 0: unlimited
 	MonthlyQuota int           // requests per key per UTC month; 0: unlimited
 	Latency      time.Duration // delay added to every response
+
+	// Webhook deliveries: how they are retried, and the fault modes of a
+	// real sender (see WithWebhookRetry, WithWebhookRetrySameSignature and
+	// WithWebhookDropWindow), to try a receiver's catch-up by hand.
+	WebhookAttempts      int           // attempts per delivery, first included, before the sender gives up
+	WebhookBackoff       time.Duration // wait before the first retry; it doubles
+	WebhookMaxBackoff    time.Duration // cap of that wait
+	WebhookSameSignature bool          // retries resend the first attempt's timestamp, nonce and signature
+	WebhookDropAfter     time.Duration // with WebhookDropFor: drop deliveries from this long after the start ...
+	WebhookDropFor       time.Duration // ... for this long (0: drop none)
 }
 
 // DefaultFlags are the settings of a standalone fake: port 8080 on
 // loopback, signatures required for writes, orders that walk to completed
 // in 10-second steps, 600 requests a minute, and webhook deliveries retried
-// over about a minute.
+// over about a minute (6 attempts, from 1s to at most 1m apart), no faults.
 func DefaultFlags() Flags {
 	return Flags{
 		Addr:       "127.0.0.1:8080",
@@ -39,6 +49,10 @@ func DefaultFlags() Flags {
 		Every:      10 * time.Second,
 		RateLimit:  600,
 		RateWindow: time.Minute,
+		// A developer's receiver restarts; give it about a minute.
+		WebhookAttempts:   6,
+		WebhookBackoff:    time.Second,
+		WebhookMaxBackoff: time.Minute,
 	}
 }
 
@@ -55,6 +69,12 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.IntVar(&f.DailyQuota, "daily-quota", f.DailyQuota, "requests per key per UTC day (0: unlimited)")
 	fs.IntVar(&f.MonthlyQuota, "monthly-quota", f.MonthlyQuota, "requests per key per UTC month (0: unlimited)")
 	fs.DurationVar(&f.Latency, "latency", f.Latency, "delay added to every response")
+	fs.IntVar(&f.WebhookAttempts, "webhook-attempts", f.WebhookAttempts, "attempts per webhook delivery before the sender gives up")
+	fs.DurationVar(&f.WebhookBackoff, "webhook-backoff", f.WebhookBackoff, "wait before the first retry of a delivery; it doubles")
+	fs.DurationVar(&f.WebhookMaxBackoff, "webhook-max-backoff", f.WebhookMaxBackoff, "longest wait between two attempts of a delivery")
+	fs.BoolVar(&f.WebhookSameSignature, "webhook-same-signature", f.WebhookSameSignature, "retries resend the first attempt's timestamp and signature (refused as stale once old)")
+	fs.DurationVar(&f.WebhookDropAfter, "webhook-drop-after", f.WebhookDropAfter, "with -webhook-drop-for: start dropping deliveries this long after the start")
+	fs.DurationVar(&f.WebhookDropFor, "webhook-drop-for", f.WebhookDropFor, "drop every webhook delivery for this long (the events stay in the events API)")
 }
 
 // Options checks the settings and returns the Options they stand for. An
@@ -83,15 +103,27 @@ func (f Flags) Options() ([]Option, error) {
 	if f.DailyQuota < 0 || f.MonthlyQuota < 0 || f.Latency < 0 {
 		return nil, fmt.Errorf("-daily-quota, -monthly-quota and -latency cannot be negative")
 	}
-	return []Option{
+	if f.WebhookAttempts < 1 || f.WebhookBackoff <= 0 || f.WebhookMaxBackoff < f.WebhookBackoff {
+		return nil, fmt.Errorf("-webhook-attempts must be at least 1, -webhook-backoff positive and -webhook-max-backoff at least -webhook-backoff")
+	}
+	if f.WebhookDropAfter < 0 || f.WebhookDropFor < 0 {
+		return nil, fmt.Errorf("-webhook-drop-after and -webhook-drop-for cannot be negative")
+	}
+	opts := []Option{
 		WithAddr(f.Addr),
 		WithKeyOptions(KeyOptions{Name: "fake-exchanger", HMAC: mode}),
 		WithOrderSchedule(statuses, f.Every),
 		WithRateLimit(f.RateLimit, f.RateWindow),
 		WithQuota(f.DailyQuota, f.MonthlyQuota),
-		// A developer's receiver restarts; give it about a minute.
-		WithWebhookRetry(6, time.Second, time.Minute),
-	}, nil
+		WithWebhookRetry(f.WebhookAttempts, f.WebhookBackoff, f.WebhookMaxBackoff),
+	}
+	if f.WebhookSameSignature {
+		opts = append(opts, WithWebhookRetrySameSignature())
+	}
+	if f.WebhookDropFor > 0 {
+		opts = append(opts, WithWebhookDropWindow(f.WebhookDropAfter, f.WebhookDropFor))
+	}
+	return opts, nil
 }
 
 // Start checks the settings and starts the fake they describe, with extra
