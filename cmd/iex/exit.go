@@ -63,7 +63,10 @@ func exitCode(err error) int {
 	case errors.As(err, &re):
 		return exitRefused
 	case errors.As(err, &ae):
-		return statusClass(ae.StatusCode)
+		if ae.StatusCode >= 500 {
+			return exitServer
+		}
+		return exitClient // the server said no, even in a 200 with state 1
 	case errors.As(err, &rs):
 		return statusClass(rs.StatusCode)
 	case errors.As(err, &rq), errors.Is(err, context.DeadlineExceeded):

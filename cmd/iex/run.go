@@ -75,10 +75,14 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		}
 		return c.run(ctx, a, args[len(words):])
 	}
+	var subs []string
 	for _, c := range commands() {
-		if first, _, _ := strings.Cut(c.name, " "); first == args[0] && len(args) > 0 {
-			return usagef("%s: unknown subcommand %q (see iex help)", args[0], strings.Join(args[1:], " "))
+		if first, _, ok := strings.Cut(c.name, " "); ok && first == args[0] {
+			subs = append(subs, "iex "+c.name)
 		}
+	}
+	if len(subs) > 0 {
+		return usagef("%s: want a subcommand: %s", args[0], strings.Join(subs, ", "))
 	}
 	return usagef("unknown command %q (see iex help)", args[0])
 }
