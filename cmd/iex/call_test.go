@@ -116,9 +116,9 @@ func TestCallExitCodes(t *testing.T) {
 	if err := s.FailNext("GET /private/ping", 10, http.StatusServiceUnavailable); err != nil {
 		t.Fatal(err)
 	}
-	r = iex(t, env, "", "call", "GET", "/private/ping", "--timeout", "3s")
-	if r.code != exitServer || !strings.Contains(r.stderr, "503") {
-		t.Fatalf("503: exit %d, stderr %s", r.code, r.stderr)
+	r = iex(t, env, "", "call", "GET", "/private/ping", "--max-attempts", "2")
+	if r.code != exitServer || !strings.Contains(r.stderr, "503") || s.Stats().Operations["GET /private/ping"] != 2 {
+		t.Fatalf("503: exit %d, %d requests, stderr %s", r.code, s.Stats().Operations["GET /private/ping"], r.stderr)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -127,7 +127,7 @@ func TestCallExitCodes(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String() + "/api/v3"
 	ln.Close()
-	r = iex(t, env, "", "call", "GET", "/ping", "--base-url", closed, "--timeout", "2s")
+	r = iex(t, env, "", "call", "GET", "/ping", "--base-url", closed, "--max-attempts", "2")
 	if r.code != exitNetwork {
 		t.Fatalf("refused connection: exit %d, stderr %s", r.code, r.stderr)
 	}

@@ -19,6 +19,7 @@ type apiFlags struct {
 	tokenFile  string
 	secretFile string
 	timeout    time.Duration
+	attempts   int
 	verbose    bool
 }
 
@@ -27,6 +28,7 @@ func (f *apiFlags) register(fs *flagSet) {
 	fs.StringVar(&f.tokenFile, "token-file", "", "read the API token from this file (default $"+client.EnvToken+")")
 	fs.StringVar(&f.secretFile, "hmac-secret-file", "", "read the key's HMAC secret from this file (default $"+client.EnvHMACSecret+")")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long (default: the SDK's per-call timeout)")
+	fs.IntVar(&f.attempts, "max-attempts", client.DefaultRetryPolicy().MaxAttempts, "attempts per call, first included, when a retry is safe (1: no retries)")
 	fs.BoolVar(&f.verbose, "v", false, "the SDK's debug log on stderr (never shows secrets)")
 }
 
@@ -72,6 +74,12 @@ func (a *app) newClient(f *apiFlags) (*client.Client, error) {
 	if f.timeout > 0 {
 		opts = append(opts, client.WithTimeout(f.timeout))
 	}
+	if f.attempts < 1 {
+		return nil, usagef("--max-attempts must be at least 1")
+	}
+	p := client.DefaultRetryPolicy()
+	p.MaxAttempts = f.attempts
+	opts = append(opts, client.WithRetry(p))
 	c, err := client.New(base, opts...)
 	if err != nil {
 		return nil, configf("%v", err)
