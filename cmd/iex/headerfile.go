@@ -73,6 +73,9 @@ func parseHeaderJSON(b []byte) (http.Header, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("JSON headers: %v", err)
 	}
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("no headers found")
+	}
 	if len(raw) > maxHeaderLines {
 		return nil, fmt.Errorf("more than %d headers", maxHeaderLines)
 	}
