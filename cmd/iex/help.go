@@ -32,8 +32,8 @@ and the forwarding secret of iex listen are the exceptions: they exist to be
 copied.
 
 Output: JSON answers are indented on a terminal and written as received
-when piped (--pretty or --raw to choose). Diagnostics go to stderr (-v for
-the SDK's debug log).
+when piped, ending with a newline (--pretty or --raw to choose). Diagnostics
+go to stderr (-v for the SDK's debug log).
 
 Exit codes:
   0    success

@@ -105,7 +105,7 @@ func runListen(ctx context.Context, a *app, args []string) error {
 	if types := splitList(events); len(types) > 0 {
 		opts = append(opts, webhook.WithCatchUpTypes(types...))
 	}
-	cu, err := webhook.NewCatchUp(h, c, opts...)
+	cu, err := webhook.NewCatchUp(h, chronological(c), opts...)
 	if err != nil {
 		return usagef("listen: %v", err)
 	}

@@ -37,18 +37,24 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// writeBody writes a body: JSON indented when indent is set and the body is
-// JSON, anything else exactly as received.
+// writeBody writes a body: JSON indented when indent is set, else as
+// received and followed by a newline when it has none (a shell prompt or
+// the next line of a script stays on its own line); a document that is
+// not JSON exactly as received.
 func writeBody(w io.Writer, body []byte, indent bool) error {
-	if indent && json.Valid(body) {
-		var b bytes.Buffer
-		if err := json.Indent(&b, body, "", "  "); err == nil {
-			b.WriteByte('\n')
-			_, err = w.Write(b.Bytes())
-			return err
-		}
+	if !json.Valid(body) {
+		_, err := w.Write(body)
+		return err
 	}
-	_, err := w.Write(body)
+	var b bytes.Buffer
+	if !indent || json.Indent(&b, body, "", "  ") != nil {
+		b.Reset()
+		b.Write(body)
+	}
+	if b.Len() > 0 && b.Bytes()[b.Len()-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
