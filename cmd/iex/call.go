@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iexkit/exchanger-go/client"
@@ -26,6 +27,7 @@ the error itself goes to stderr and sets the exit code (see iex help).
 
 Examples:
   iex call GET /private/exchange/routes -q per_page=5
+  iex call GET /private/orders -q per_page=100 -q pagination=cursor --paginate | jq -c '.result[]'
   iex call GET '/private/orders?filter[status]=paid,completed'
   iex call POST /private/exchange/orders -d @order.json --idempotency-key order-user-42-001
   iex call GET /openapi.yaml
@@ -42,6 +44,7 @@ func runCall(ctx context.Context, a *app, args []string) error {
 		key     string
 		corr    string
 		include bool
+		paginate bool
 	)
 	api.register(fs)
 	out.register(fs)
@@ -51,6 +54,7 @@ func runCall(ctx context.Context, a *app, args []string) error {
 	fs.StringVar(&corr, "correlation-id", "", "X-Correlation-Id, echoed in meta and in the webhook events the call causes")
 	fs.BoolVar(&include, "include", false, "write the status line and the response headers before the body")
 	fs.BoolVar(&include, "i", false, "short for --include")
+	fs.BoolVar(&paginate, "paginate", false, "GET a list page after page (meta.pagination) and write each page's answer")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -84,16 +88,53 @@ func runCall(ctx context.Context, a *app, args []string) error {
 	if corr != "" {
 		opts = append(opts, client.WithCorrelationID(corr))
 	}
-	resp, callErr := c.Call(ctx, req, opts...)
-	if resp != nil {
-		if include {
-			writeHead(a.stdout, resp)
+	if paginate && req.Method != http.MethodGet {
+		return usagef("call: --paginate is for GET lists")
+	}
+	for page := 1; ; page++ {
+		resp, callErr := c.Call(ctx, req, opts...)
+		if resp != nil {
+			if include {
+				writeHead(a.stdout, resp)
+			}
+			if err := writeBody(a.stdout, resp.Body, out.indent(a.stdout)); err != nil {
+				return err
+			}
 		}
-		if err := writeBody(a.stdout, resp.Body, out.indent(a.stdout)); err != nil {
-			return err
+		if callErr != nil || !paginate || page >= maxPages {
+			return callErr
+		}
+		if !nextPage(&req, resp.Meta.Pagination) {
+			return nil
 		}
 	}
-	return callErr
+}
+
+// maxPages bounds --paginate, against a server whose pagination never ends.
+const maxPages = 10000
+
+// nextPage points req at the page after p; false when p was the last.
+func nextPage(req *client.RawRequest, p *client.Pagination) bool {
+	if p == nil {
+		return false
+	}
+	q := url.Values{}
+	for k, v := range req.Query {
+		q[k] = v
+	}
+	switch {
+	case p.Mode == "cursor" || p.NextCursor != "":
+		if !p.HasMore || p.NextCursor == "" {
+			return false
+		}
+		q.Set("cursor", p.NextCursor)
+	case p.CurrentPage > 0 && p.CurrentPage < p.LastPage:
+		q.Set("page", strconv.Itoa(p.CurrentPage+1))
+	default:
+		return false
+	}
+	req.Query = q
+	return true
 }
 
 // splitPathQuery splits PATH?QUERY. A path that repeats the base URL's

@@ -177,3 +177,29 @@ func TestCallPathsAndDocuments(t *testing.T) {
 		t.Fatalf("exit %d: %.100s", r.code, r.stdout)
 	}
 }
+
+// --paginate walks a list in page mode and in cursor mode, one answer a
+// page.
+func TestCallPaginate(t *testing.T) {
+	_, env := fakeEnv(t)
+	routes := len(clienttest.DefaultSeed().Routes)
+	for _, mode := range [][]string{nil, {"-q", "pagination=cursor"}} {
+		args := append([]string{"call", "GET", "/private/exchange/routes", "-q", "per_page=1", "--paginate"}, mode...)
+		r := iex(t, env, "", args...)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if r.code != exitOK || len(lines) != routes {
+			t.Fatalf("%v: exit %d, %d pages for %d routes: %s", mode, r.code, len(lines), routes, r.stderr)
+		}
+		seen := map[string]bool{}
+		for _, l := range lines {
+			_, result, _ := envelopeOf(t, l)
+			seen[string(result)] = true
+		}
+		if len(seen) != routes {
+			t.Fatalf("%v: pages repeat: %d distinct of %d", mode, len(seen), routes)
+		}
+	}
+	if r := iex(t, env, "", "call", "POST", "/private/exchange/quotes", "--paginate"); r.code != exitUsage {
+		t.Fatalf("--paginate on a POST: exit %d", r.code)
+	}
+}
