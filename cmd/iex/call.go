@@ -37,13 +37,13 @@ Examples:
 func runCall(ctx context.Context, a *app, args []string) error {
 	fs := a.newFlagSet("call", callUsage)
 	var (
-		api     apiFlags
-		out     outputFlags
-		query   queryFlag
-		data    string
-		key     string
-		corr    string
-		include bool
+		api      apiFlags
+		out      outputFlags
+		query    queryFlag
+		data     string
+		key      string
+		corr     string
+		include  bool
 		paginate bool
 	)
 	api.register(fs)
