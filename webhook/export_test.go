@@ -1,9 +1,24 @@
 package webhook
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 )
+
+// ErrClaimLost is errClaimLost, for the transactional tests.
+var ErrClaimLost = errClaimLost
+
+// CompleteInTx is the transactional completion of NewTxHandler, for tests
+// that interleave replicas by hand.
+func (s *SQLStore) CompleteInTx(ctx context.Context, eventID, owner string, fn func(*sql.Tx) error) error {
+	return s.runInTx(ctx, eventID, owner, time.Minute, fn)
+}
+
+// MaxHeaderLen is the verifier's bound on signed header values.
+const MaxHeaderLen = maxHeaderLen
 
 // BenchBody returns an order.status_changed body of about size bytes: an
 // order with its status history, grown entry by entry as real payloads grow.

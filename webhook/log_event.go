@@ -64,6 +64,11 @@ func EventFromLog(raw json.RawMessage) (*Event, error) {
 	if len(ev.ID) > MaxEventIDLength {
 		return nil, fmt.Errorf("%w: event id longer than %d bytes", ErrBadLogEvent, MaxEventIDLength)
 	}
+	if hasControl(ev.ID) {
+		// Verify refuses such an id in a header; a database may refuse it
+		// too (PostgreSQL rejects NUL), which would fail it on every pass.
+		return nil, fmt.Errorf("%w: event id holds control characters", ErrBadLogEvent)
+	}
 	if string(ev.Data) == "null" {
 		ev.Data = nil
 	}
@@ -78,4 +83,13 @@ func EventFromLog(raw json.RawMessage) (*Event, error) {
 		ev.CorrelationID = *en.CorrelationID
 	}
 	return ev, nil
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -62,6 +62,8 @@ func sqlBackends(t *testing.T) []sqlBackend {
 		db, err := sql.Open("pgx", dsn)
 		if err == nil {
 			_, _ = db.Exec("DROP TABLE IF EXISTS " + pg.table)
+			_, _ = db.Exec("DROP TABLE IF EXISTS " + pg.table + "_checkpoints")
+			_, _ = db.Exec("DROP TABLE IF EXISTS " + pg.table + "_effects")
 			db.Close()
 		}
 	})
