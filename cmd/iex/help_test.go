@@ -54,3 +54,10 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestVersion(t *testing.T) {
+	r := iex(t, nil, "", "version")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "iex v") {
+		t.Fatalf("exit %d: %q", r.code, r.stdout)
+	}
+}

@@ -36,6 +36,7 @@ func commands() []command {
 		{"orders wait", "[flags] ORDER", "follow an order to a final status, printing each change", runOrdersWait},
 		{"fake", "[flags]", "run the SDK's fake exchanger on this machine", runFake},
 		{"trigger", "[flags] EVENT_TYPE", "send a webhook event of a type to the endpoints (of the fake)", runTrigger},
+		{"version", "", "print the version iex was built from", nil},
 		{"help", "[COMMAND]", "show this help, or a command's flags", nil},
 	}
 }
