@@ -127,14 +127,18 @@ func runListen(ctx context.Context, a *app, args []string) error {
 
 // follow makes catch-up passes every interval until ctx is done. A refusal
 // the user must fix (401, 403, 404) ends it; a network or server failure is
-// reported and the next pass tries again, waiting longer each time.
+// reported and the next pass tries again, waiting longer each time, as it
+// does while the receiver fails.
 func follow(ctx context.Context, a *app, cu *webhook.CatchUp, interval time.Duration) error {
 	wait := interval
 	for {
-		_, err := cu.RunOnce(ctx)
+		res, err := cu.RunOnce(ctx)
 		switch {
 		case ctx.Err() != nil:
 			return nil // Ctrl-C: a normal end
+		case err == nil && res.Failed > 0:
+			// The receiver is down or failing: try again, less often.
+			wait = min(2*wait, 30*time.Second)
 		case err == nil:
 			wait = interval
 		default:

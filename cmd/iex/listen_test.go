@@ -84,6 +84,8 @@ func TestListenForwardsAndResumes(t *testing.T) {
 	if n != 2 || strings.Contains(bg.stdout.String(), id1) {
 		t.Fatalf("%d events forwarded in all, want 2:\n%s", n, bg.stdout)
 	}
+	cancel()
+	bg.wait(t) // before the state file's directory is removed
 }
 
 // A receiver that fails gets the event again on the next pass; one line
@@ -129,6 +131,8 @@ func TestListenRetriesAFailingReceiver(t *testing.T) {
 	if strings.Contains(out, "order.status_changed") {
 		t.Fatalf("forwarded a type not selected:\n%s", out)
 	}
+	cancel()
+	bg.wait(t) // before the state file's directory is removed
 }
 
 // A refusal the user must fix ends listen with the client exit code.
@@ -141,5 +145,35 @@ func TestListenStopsOnARefusal(t *testing.T) {
 	}
 	if r := iex(t, env, "", "listen"); r.code != exitUsage {
 		t.Fatalf("no --forward-to: exit %d", r.code)
+	}
+}
+
+// A server failure while reading the event log is reported and the next
+// pass carries on.
+func TestListenSurvivesAServerFailure(t *testing.T) {
+	s, env := fakeEnv(t)
+	rc, hook := newReceiver(t, func() string { return "whsec_mine" })
+	env[envWebhookSecret] = "whsec_mine"
+	if err := s.FailNext("GET /private/webhooks/events", 1, http.StatusBadGateway); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bg := startIEX(ctx, env, "listen", "--forward-to", hook.URL, "--state", filepath.Join(t.TempDir(), "s.json"),
+		"--interval", "20ms", "--max-attempts", "1")
+	bg.waitFor(t, "Ctrl-C stops it.")
+	id, err := s.EmitEvent("order.created", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := rc.next(t); ev.ID != id {
+		t.Fatalf("forwarded %s, want %s", ev.ID, id)
+	}
+	if !strings.Contains(bg.stderr.String(), "reading the event log failed, trying again") || !strings.Contains(bg.stderr.String(), "502") {
+		t.Fatalf("stderr:\n%s", bg.stderr)
+	}
+	cancel()
+	if code := bg.wait(t); code != exitOK {
+		t.Fatalf("exit %d", code)
 	}
 }
