@@ -24,7 +24,8 @@ With --explain it shows every step: the query as sent and the canonical
 query the server rebuilds from it (PHP's query rules, docs/api.md §4.1),
 the body's hash, the seven-line canonical string and the signature. When
 your own code gets invalid_signature, run this with your request's
-timestamp and nonce and diff the two canonical strings (--canonical writes
+timestamp and nonce and compare the canonical strings: --compare FILE
+names the first line that differs and what it means (--canonical writes
 the string alone, for diff).
 
 PATH is the path as sent, with the query as sent; a path below the base
@@ -48,6 +49,7 @@ func runSign(_ context.Context, a *app, args []string) error {
 		fileSHA256 string
 		timestamp  string
 		nonce      string
+		compare    string
 	)
 	fs.StringVar(&api.baseURL, "base-url", "", "base URL whose path goes in front of PATH (default $"+client.EnvBaseURL+", else /api/v3)")
 	fs.StringVar(&api.secretFile, "hmac-secret-file", "", "read the key's HMAC secret from this file (default $"+client.EnvHMACSecret+")")
@@ -57,6 +59,7 @@ func runSign(_ context.Context, a *app, args []string) error {
 	fs.StringVar(&fileSHA256, "file-sha256", "", "multipart upload: the file's SHA-256 (X-Api-File-Sha256), signed instead of the body's")
 	fs.StringVar(&timestamp, "timestamp", "", "X-Api-Timestamp exactly as sent (default: now, in Unix seconds)")
 	fs.StringVar(&nonce, "nonce", "", "X-Api-Nonce exactly as sent (default: a new UUID)")
+	fs.StringVar(&compare, "compare", "", "compare with the canonical string your code built (a file, or - for stdin), line by line")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -96,6 +99,9 @@ func runSign(_ context.Context, a *app, args []string) error {
 		return configf("no HMAC secret: set %s or pass --hmac-secret-file", client.EnvHMACSecret)
 	}
 	sig := signer.NewHMAC(secret).Sign(p)
+	if compare != "" {
+		return a.compareCanonical(compare, p)
+	}
 	switch {
 	case canonical:
 		_, err = io.WriteString(a.stdout, p.Canonical())

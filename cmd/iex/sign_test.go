@@ -110,3 +110,22 @@ func TestSignNeedsASecret(t *testing.T) {
 		t.Fatalf("bad --file-sha256: exit %d", r.code)
 	}
 }
+
+// --compare names the line that differs and what it means; the usual
+// mistake of signing the query as sent shows on the query line.
+func TestSignCompare(t *testing.T) {
+	env := map[string]string{client.EnvHMACSecret: "s3cr3t"}
+	theirs := "v1\nGET\n/api/v3/private/orders\nfilter[status][]=paid&page=2\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n1782190000\nn-1\n"
+	f := writeTemp(t, "theirs.txt", theirs)
+	r := iex(t, env, "", "sign", "--compare", f, "--timestamp", "1782190000", "--nonce", "n-1", "GET", "/private/orders?filter[status][]=paid&page=2")
+	if r.code != exitRefused {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "sign-compare", r.stdout)
+
+	same := iex(t, env, "", "sign", "--canonical", "--timestamp", "1782190000", "--nonce", "n-1", "GET", "/private/orders?filter[status][]=paid&page=2")
+	r = iex(t, env, same.stdout, "sign", "--compare", "-", "--timestamp", "1782190000", "--nonce", "n-1", "GET", "/private/orders?filter[status][]=paid&page=2")
+	if r.code != exitOK || !strings.Contains(r.stdout, "the canonical strings are the same") {
+		t.Fatalf("same: exit %d\n%s", r.code, r.stdout)
+	}
+}
