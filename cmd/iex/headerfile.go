@@ -127,3 +127,18 @@ func truncateText(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// dumpBody returns what follows the blank line after the headers of a raw
+// request dump, byte for byte; ok is false when the file has no body there.
+func dumpBody(b []byte) (body []byte, ok bool) {
+	start := len(b) - len(bytes.TrimLeft(b, "\r\n")) // blank lines before the headers
+	rest := b[start:]
+	i, n := bytes.Index(rest, []byte("\r\n\r\n")), 4
+	if j := bytes.Index(rest, []byte("\n\n")); j >= 0 && (i < 0 || j < i) {
+		i, n = j, 2
+	}
+	if i < 0 || i+n >= len(rest) {
+		return nil, false
+	}
+	return rest[i+n:], true
+}

@@ -45,7 +45,7 @@ func TestUsageErrors(t *testing.T) {
 		{"sign", "GET"},
 		{"orders", "wait"},
 		{"trigger"},
-		{"webhook", "verify", "--headers", "x"},
+		{"webhook", "verify", "--body", "x"},
 		{"help", "nope"},
 	} {
 		r := iex(t, nil, "", args...)

@@ -31,7 +31,7 @@ func commands() []command {
 	return []command{
 		{"call", "[flags] METHOD PATH", "call any operation, signed, with retries and pacing", runCall},
 		{"sign", "[--explain] [flags] METHOD PATH[?QUERY]", "sign a request, or explain its canonical string and signature", runSign},
-		{"webhook verify", "--headers FILE --body FILE [flags]", "check a saved webhook delivery and say which check failed", runWebhookVerify},
+		{"webhook verify", "--headers FILE [--body FILE] [flags]", "check a saved webhook delivery and say which check failed", runWebhookVerify},
 		{"listen", "--forward-to URL [flags]", "forward the account's events to a local receiver, signed", runListen},
 		{"orders wait", "[flags] ORDER", "follow an order to a final status, printing each change", runOrdersWait},
 		{"fake", "[flags]", "run the SDK's fake exchanger on this machine", runFake},

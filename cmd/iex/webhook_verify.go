@@ -16,7 +16,7 @@ import (
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
-const webhookVerifyUsage = `Usage: iex webhook verify --headers FILE --body FILE [flags]
+const webhookVerifyUsage = `Usage: iex webhook verify --headers FILE [--body FILE] [flags]
 
 Checks a saved webhook delivery as webhook.Verifier does (docs/api.md §5)
 and says which check failed: a missing or malformed header, the body size,
@@ -28,7 +28,8 @@ the API's HMAC secret in place of the endpoint's webhook secret.
 The secret comes from $IEX_WEBHOOK_SECRET (comma-separated during a
 rotation) or --webhook-secret-file (repeatable). The headers file holds
 "Name: value" lines (a raw request, curl -D or -v output) or a JSON object;
-the body file holds the body exactly as received.
+the body file holds the body exactly as received. A raw request saved whole
+(headers, blank line, body) needs no --body.
 
 Exit code 0 when the delivery verifies, 1 when it does not.
 `
@@ -42,7 +43,7 @@ func runWebhookVerify(_ context.Context, a *app, args []string) error {
 		tolerance             time.Duration
 	)
 	fs.StringVar(&headersFile, "headers", "", "file with the delivery's headers (required)")
-	fs.StringVar(&bodyFile, "body", "", "file with the delivery's raw body, or - for stdin (required)")
+	fs.StringVar(&bodyFile, "body", "", "file with the delivery's raw body, or - for stdin (default: what follows the blank line of a raw request in --headers)")
 	fs.Var(&secretFiles, "webhook-secret-file", "read a webhook secret from this file (repeatable; default $"+envWebhookSecret+")")
 	fs.DurationVar(&tolerance, "tolerance", webhook.DefaultTolerance, "freshness window of X-Webhook-Timestamp; 0 skips the check (a saved delivery is old)")
 	pos, err := fs.parse(args)
@@ -52,8 +53,8 @@ func runWebhookVerify(_ context.Context, a *app, args []string) error {
 	if err := fs.wantArgs(pos); err != nil {
 		return err
 	}
-	if headersFile == "" || bodyFile == "" {
-		return usagef("webhook verify: --headers and --body are required (see iex webhook verify -h)")
+	if headersFile == "" {
+		return usagef("webhook verify: --headers is required (see iex webhook verify -h)")
 	}
 	secrets, err := a.webhookSecrets(secretFiles)
 	if err != nil {
@@ -68,9 +69,15 @@ func runWebhookVerify(_ context.Context, a *app, args []string) error {
 		return fmt.Errorf("headers file %s: %w", headersFile, err)
 	}
 	var body []byte
-	if bodyFile == "-" {
+	switch bodyFile {
+	case "":
+		var ok bool
+		if body, ok = dumpBody(hb); !ok || hb[0] == '{' {
+			return usagef("webhook verify: --body is required unless the headers file is a raw request with its body after the blank line")
+		}
+	case "-":
 		body, err = readBounded(a.stdin, "stdin")
-	} else {
+	default:
 		body, err = readFile(bodyFile)
 	}
 	if err != nil {

@@ -186,3 +186,23 @@ func FuzzParseHeaderFile(f *testing.F) {
 		_ = http.Header(h).Get("X-A")
 	})
 }
+
+// A raw request saved whole needs no --body: the body is what follows the
+// blank line, byte for byte.
+func TestWebhookVerifyRawRequestDump(t *testing.T) {
+	hf, bf := savedDelivery(t, signedAt, nil)
+	dump := writeTemp(t, "dump.http", readOrFail(t, hf)+readOrFail(t, bf))
+	env := map[string]string{envWebhookSecret: testWebhookSecret}
+	r := iex(t, env, "", "webhook", "verify", "--headers", dump, "--tolerance", "0")
+	if r.code != exitOK || !strings.Contains(r.stdout, "134 bytes") {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := iex(t, env, "", "webhook", "verify", "--headers", hf); r.code != exitUsage {
+		t.Fatalf("headers only, no --body: exit %d", r.code)
+	}
+	for in, want := range map[string]string{"\nA: 1\n\nbody\n": "body\n", "A: 1\r\n\r\n{}": "{}", "A: 1\n": "", "A: 1\n\n": ""} {
+		if got, _ := dumpBody([]byte(in)); string(got) != want {
+			t.Errorf("dumpBody(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
