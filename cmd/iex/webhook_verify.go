@@ -72,7 +72,7 @@ func runWebhookVerify(_ context.Context, a *app, args []string) error {
 	switch bodyFile {
 	case "":
 		var ok bool
-		if body, ok = dumpBody(hb); !ok || hb[0] == '{' {
+		if body, ok = dumpBody(hb); !ok || bytes.HasPrefix(bytes.TrimSpace(hb), []byte("{")) {
 			return usagef("webhook verify: --body is required unless the headers file is a raw request with its body after the blank line")
 		}
 	case "-":
