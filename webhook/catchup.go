@@ -60,7 +60,10 @@ const (
 // (MemoryStore and SQLStore do), so replicas share it and a restart resumes.
 //
 // Pacing is the client's: its rate limiting and Retry-After handling apply
-// to every page fetched. Events of one pass run one after the other.
+// to every page fetched. Events of one pass run one after the other unless
+// WithCatchUpWorkers says otherwise. With a Store that implements
+// DoneFilter (SQLStore does), events already done cost one query per batch
+// of entries instead of a claim each.
 type CatchUp struct {
 	h        *Handler
 	src      EventLog
@@ -71,7 +74,10 @@ type CatchUp struct {
 	types    map[string]bool
 	now      func() time.Time
 
+	workers int
+
 	cps     CheckpointStore // nil: the position lives in local below
+	done    DoneFilter      // nil: every listed event is claimed
 	local   time.Time
 	hasLoc  bool
 	passMu  sync.Mutex // one pass at a time in this process
@@ -151,6 +157,19 @@ func WithCatchUpTypes(types ...string) CatchUpOption {
 	}
 }
 
+// WithCatchUpWorkers sets how many events of a pass run at once (default
+// 1, one after the other). More workers catch up a long backlog faster
+// when the business function waits on I/O; events then run out of order.
+func WithCatchUpWorkers(n int) CatchUpOption {
+	return func(c *CatchUp) error {
+		if n < 1 || n > 256 {
+			return fmt.Errorf("webhook: catch-up workers must be 1 to 256, got %d", n)
+		}
+		c.workers = n
+		return nil
+	}
+}
+
 // WithCatchUpClock sets the clock that places the first checkpoint (default
 // time.Now), for tests.
 func WithCatchUpClock(now func() time.Time) CatchUpOption {
@@ -171,7 +190,7 @@ func NewCatchUp(h *Handler, src EventLog, opts ...CatchUpOption) (*CatchUp, erro
 	c := &CatchUp{
 		h: h, src: src,
 		interval: DefaultCatchUpInterval, overlap: DefaultCatchUpOverlap, name: DefaultCheckpointName,
-		now: time.Now, trigger: make(chan struct{}, 1),
+		now: time.Now, trigger: make(chan struct{}, 1), workers: 1,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -179,6 +198,7 @@ func NewCatchUp(h *Handler, src EventLog, opts ...CatchUpOption) (*CatchUp, erro
 		}
 	}
 	c.cps, _ = h.store.(CheckpointStore)
+	c.done, _ = h.store.(DoneFilter)
 	return c, nil
 }
 
@@ -243,49 +263,24 @@ func (c *CatchUp) RunOnce(ctx context.Context) (CatchUpResult, error) {
 	}
 	res.Checkpoint = from
 
-	var newest, oldestOpen time.Time
-	open := false
+	p := &pass{c: c, res: &res}
 	for raw, err := range c.src.WebhookEventLog(ctx, from.Add(-c.overlap)) {
 		if err != nil {
+			p.flush(ctx) // what was read still runs
 			return res, fmt.Errorf("webhook: catch-up: read event log: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		res.Listed++
-		ev, err := EventFromLog(raw)
-		if err != nil {
-			res.Invalid++
-			c.h.log.Error("webhook: catch-up: skipping an unreadable log entry", "err", err)
-			continue
-		}
-		if ev.CreatedAt.After(newest) {
-			newest = ev.CreatedAt
-		}
-		if c.types != nil && !c.types[ev.Type] {
-			res.Skipped++
-			continue
-		}
-		out, _ := c.h.process(ctx, ev)
-		switch out {
-		case outcomeRan:
-			res.Ran++
-			continue
-		case outcomeDuplicate:
-			res.Duplicates++
-			continue
-		case outcomeBusy:
-			res.Busy++
-		default:
-			res.Failed++
-		}
-		// Not done: the checkpoint must stay at or before this event.
-		if ev.CreatedAt.IsZero() {
-			c.h.log.Warn("webhook: catch-up: an unfinished event has no created_at; only the overlap can bring it back", "event_id", ev.ID)
-		} else if !open || ev.CreatedAt.Before(oldestOpen) {
-			oldestOpen, open = ev.CreatedAt, true
+		if p.add(raw) {
+			p.flush(ctx)
 		}
 	}
+	p.flush(ctx)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	newest, oldestOpen, open := p.newest, p.oldestOpen, p.open
 
 	next := from
 	if newest.After(next) {

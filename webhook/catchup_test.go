@@ -365,3 +365,39 @@ func TestNewCatchUpRejectsBadOptions(t *testing.T) {
 		t.Error("nil log accepted")
 	}
 }
+
+func TestCatchUpWorkersRunEachEventOnce(t *testing.T) {
+	t.Parallel()
+	base := time.Now().Add(-time.Hour).Truncate(time.Second)
+	log := &memLog{}
+	for i := 0; i < 250; i++ {
+		log.add(fmt.Sprintf("evt_%03d", i), webhook.TypeOrderCreated, base.Add(time.Duration(i)*time.Second))
+	}
+	var runs counter
+	var inFlight, most atomic.Int32
+	h := newHandler(t, webhook.NewMemoryStore(), func(_ context.Context, e *webhook.Event) error {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(time.Millisecond)
+		runs.add(e.ID)
+		return nil
+	})
+	cu := newCatchUp(t, h, log, webhook.WithCatchUpFrom(base), webhook.WithCatchUpWorkers(8))
+	res, err := cu.RunOnce(context.Background())
+	if err != nil || res.Ran != 250 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for i := 0; i < 250; i++ {
+		if n := runs.get(fmt.Sprintf("evt_%03d", i)); n != 1 {
+			t.Fatalf("evt_%03d ran %d times", i, n)
+		}
+	}
+	if most.Load() < 2 {
+		t.Fatalf("at most %d events ran at once with 8 workers", most.Load())
+	}
+	if !res.Checkpoint.Equal(base.Add(249 * time.Second)) {
+		t.Fatalf("checkpoint %v", res.Checkpoint)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,4 +53,39 @@ func (s *SQLStore) SaveCheckpoint(ctx context.Context, name string, at time.Time
 		return fmt.Errorf("webhook: save checkpoint: %w", err)
 	}
 	return nil
+}
+
+// DoneEvents implements DoneFilter with one query.
+func (s *SQLStore) DoneEvents(ctx context.Context, ids []string) (map[string]bool, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT event_id FROM ` + s.table + ` WHERE status = 'done' AND event_id IN (`)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args[i] = id
+	}
+	b.WriteByte(')')
+	rows, err := s.db.QueryContext(ctx, s.rebind(b.String()), args...)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: look up done events: %w", err)
+	}
+	defer rows.Close()
+	done := make(map[string]bool, len(ids))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("webhook: look up done events: %w", err)
+		}
+		done[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("webhook: look up done events: %w", err)
+	}
+	return done, nil
 }

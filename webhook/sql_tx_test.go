@@ -298,3 +298,30 @@ func TestSQLCheckpointsOnlyMoveForward(t *testing.T) {
 		})
 	}
 }
+
+func TestSQLDoneEvents(t *testing.T) {
+	for _, b := range sqlBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			if b.skip != "" {
+				t.Skip("PostgreSQL test skipped: " + b.skip)
+			}
+			ctx := context.Background()
+			s := b.store(t, b.open(t))
+			for _, id := range []string{"d1", "d2"} {
+				if err := s.Complete(ctx, id, "o"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Claim(ctx, "p1", "o", time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			done, err := s.DoneEvents(ctx, []string{"d1", "p1", "nope", "d2"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(done) != 2 || !done["d1"] || !done["d2"] {
+				t.Fatalf("done %v, want d1 and d2", done)
+			}
+		})
+	}
+}

@@ -237,10 +237,7 @@ func (s *Server) hEventList(rq *request) (reply, *apiError) {
 		if ev.clientID != rq.key.ClientID {
 			continue
 		}
-		items = append(items, listItem{render: func() any { return ev.json(false) }, fields: map[string][]string{
-			"status": {ev.status()}, "event_type": {ev.typ}, "resource_type": {ev.resourceType},
-			"resource_id": {ev.resourceID}, "correlation_id": {ev.correlationID}, "created_at": {ts(ev.createdAt)},
-		}})
+		items = append(items, listItem{render: func() any { return ev.json(false) }, get: ev.field})
 	}
 	out, page, e := list(rq, items, "status", "event_type", "resource_type", "resource_id", "correlation_id",
 		"created_from", "created_to")

@@ -89,6 +89,26 @@ type event struct {
 	deliveries               []*delivery
 }
 
+// field answers the list filters of GET /private/webhooks/events. It is
+// computed on demand: the event log can be long, and catch-up lists it often.
+func (ev *event) field(name string) []string {
+	switch name {
+	case "status":
+		return []string{ev.status()}
+	case "event_type":
+		return []string{ev.typ}
+	case "resource_type":
+		return []string{ev.resourceType}
+	case "resource_id":
+		return []string{ev.resourceID}
+	case "correlation_id":
+		return []string{ev.correlationID}
+	case "created_at":
+		return []string{ts(ev.createdAt)}
+	}
+	return nil
+}
+
 func (ev *event) status() string {
 	if len(ev.deliveries) == 0 {
 		return "skipped"
