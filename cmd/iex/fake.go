@@ -62,6 +62,8 @@ func runFake(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(w, "  export %s='%s'\n", client.EnvToken, k.Token)
 	fmt.Fprintf(w, "  export %s=%s\n", client.EnvHMACSecret, k.HMACSecret)
 	fmt.Fprintln(w, "  iex call GET /private/exchange/routes")
+	fmt.Fprintln(w, "  iex listen --forward-to http://localhost:8080/webhook   # your receiver")
+	fmt.Fprintln(w, "  iex trigger order.status_changed")
 	fmt.Fprintln(w, "Ctrl-C stops it.")
 	<-ctx.Done()
 	fmt.Fprintln(w, "stopping")
