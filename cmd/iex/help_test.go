@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,15 @@ func TestVersion(t *testing.T) {
 	r := iex(t, nil, "", "version")
 	if r.code != exitOK || !strings.HasPrefix(r.stdout, "iex v") {
 		t.Fatalf("exit %d: %q", r.code, r.stdout)
+	}
+}
+
+// run, what main calls, reads the process environment.
+func TestRunEntryPoint(t *testing.T) {
+	t.Setenv("IEX_API_HMAC_SECRET", "s3cr3t")
+	var out, errOut strings.Builder
+	code := run(context.Background(), []string{"sign", "--canonical", "--timestamp", "1", "--nonce", "n", "GET", "/ping"}, strings.NewReader(""), &out, &errOut)
+	if code != exitOK || out.String() != "v1\nGET\n/api/v3/ping\n\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n1\nn" {
+		t.Fatalf("exit %d: %q %q", code, out.String(), errOut.String())
 	}
 }
