@@ -66,6 +66,7 @@ func TestVersion(t *testing.T) {
 // run, what main calls, reads the process environment.
 func TestRunEntryPoint(t *testing.T) {
 	t.Setenv("IEX_API_HMAC_SECRET", "s3cr3t")
+	t.Setenv("IEX_API_BASE_URL", "")
 	var out, errOut strings.Builder
 	code := run(context.Background(), []string{"sign", "--canonical", "--timestamp", "1", "--nonce", "n", "GET", "/ping"}, strings.NewReader(""), &out, &errOut)
 	if code != exitOK || out.String() != "v1\nGET\n/api/v3/ping\n\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n1\nn" {
