@@ -87,6 +87,9 @@ func runListen(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return configf("listen: %v", err)
 	}
+	state.onSaveError = func(err error) {
+		fmt.Fprintf(a.stderr, "%s  the state file cannot be written (events will be forwarded again): %v\n", clock(), err)
+	}
 	secret, shown, err := a.forwardingSecret(secretFiles, state)
 	if err != nil {
 		return err

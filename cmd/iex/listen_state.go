@@ -27,6 +27,9 @@ const (
 type listenState struct {
 	path string
 	now  func() time.Time
+	// onSaveError hears of a state file that cannot be written (the
+	// catch-up keeps such an event open and forwards it again).
+	onSaveError func(error)
 
 	mu     sync.Mutex
 	claims map[string]claim // in this process only
@@ -121,7 +124,16 @@ func (s *listenState) Complete(_ context.Context, eventID, _ string) error {
 	delete(s.claims, eventID)
 	s.file.Done[eventID] = s.now().UTC()
 	s.pruneLocked()
-	return s.saveLocked()
+	return s.saveReported()
+}
+
+// saveReported saves and tells onSaveError of a failure.
+func (s *listenState) saveReported() error {
+	err := s.saveLocked()
+	if err != nil && s.onSaveError != nil {
+		s.onSaveError(err)
+	}
+	return err
 }
 
 // Release implements webhook.Store.
@@ -150,7 +162,7 @@ func (s *listenState) SaveCheckpoint(_ context.Context, name string, at time.Tim
 		return nil
 	}
 	s.file.Checkpoints[name] = at.UTC()
-	return s.saveLocked()
+	return s.saveReported()
 }
 
 // pruneLocked forgets forwarded events older than doneTTL, and the oldest

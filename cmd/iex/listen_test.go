@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -175,5 +176,68 @@ func TestListenSurvivesAServerFailure(t *testing.T) {
 	cancel()
 	if code := bg.wait(t); code != exitOK {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+// The state file keeps the position, the forwarded events and the secret
+// across opens; a state that cannot be written is reported.
+func TestListenStateFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "state.json")
+	st, err := openListenState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, _ := st.secret(func() string { return "whsec_one" })
+	ctx := context.Background()
+	if c, _ := st.Claim(ctx, "evt_1", "o", time.Minute); c != webhook.Claimed {
+		t.Fatalf("claim %v", c)
+	}
+	if c, _ := st.Claim(ctx, "evt_1", "p", time.Minute); c != webhook.InProgress {
+		t.Fatalf("second claim %v", c)
+	}
+	if err := st.Complete(ctx, "evt_1", "o"); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 6, 23, 4, 0, 0, 0, time.UTC)
+	if err := st.SaveCheckpoint(ctx, "listen", at); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.SaveCheckpoint(ctx, "listen", at.Add(-time.Hour)) // never backwards
+
+	again, err := openListenState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2, _ := again.secret(func() string { return "whsec_two" }); s2 != sec {
+		t.Fatalf("secret %q after reopening, want %q", s2, sec)
+	}
+	if c, _ := again.Claim(ctx, "evt_1", "q", time.Minute); c != webhook.AlreadyDone {
+		t.Fatalf("done event claimed again: %v", c)
+	}
+	if got, ok, _ := again.LoadCheckpoint(ctx, "listen"); !ok || !got.Equal(at) {
+		t.Fatalf("checkpoint %v %v", got, ok)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("state file mode %v %v: it holds the forwarding secret", fi.Mode(), err)
+	}
+
+	// A file where the state's directory should be: saving fails, and
+	// says so.
+	bad, err := openListenState(filepath.Join(dir, "new.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad.path = filepath.Join(path, "state.json")
+	var reported error
+	bad.onSaveError = func(err error) { reported = err }
+	if err := bad.SaveCheckpoint(ctx, "listen", at); err == nil || reported == nil {
+		t.Fatalf("err %v, reported %v", err, reported)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "garbage.json"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openListenState(filepath.Join(dir, "garbage.json")); err == nil {
+		t.Fatal("a damaged state file is accepted")
 	}
 }
