@@ -82,6 +82,7 @@ type callState struct {
 	unknown  bool        // a write attempt reached the wire and got no answer
 	fatal    error       // an error that must not be retried (credentials source)
 	used     Credentials // what the last attempt sent, to scrub echoes from errors
+	origin   string      // where the last attempt's HMAC secret came from (keyring.origin)
 
 	uploadOpened atomic.Bool
 	wait         time.Duration // the wait the last CheckRetry decided
@@ -90,9 +91,11 @@ type callState struct {
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
-	paceHeld        bool      // the attempt was counted as sent by the pacer and not yet answered
-	last            *APIError // the last error answer seen before a retry
-	sawDate         bool      // the last answer had a Date header
+	paceHeld        bool          // the attempt was counted as sent by the pacer and not yet answered
+	last            *APIError     // the last error answer seen before a retry
+	sawDate         bool          // the last answer had a Date header (or Age)
+	skew            time.Duration // the clock offset the last answer's Date shows
+	skewOK          bool          // skew was read (a Date, no Age, within the cap)
 	rate            RateLimit
 	rateOK          bool
 	quota           Quota
@@ -102,10 +105,12 @@ type callState struct {
 // credentials returns this attempt's credentials: the call's override (a
 // rotation check) or the client's current ones.
 func (st *callState) credentials(ctx context.Context) (Credentials, *signer.HMAC, error) {
-	if st.cfg.keys != nil {
-		return st.cfg.keys.current(ctx)
+	k := st.cfg.keys
+	if k == nil {
+		k = st.c.keys.Load()
 	}
-	return st.c.keys.Load().current(ctx)
+	st.origin = k.origin
+	return k.current(ctx)
 }
 
 // bodySHA256 is the hash that is signed: of the file for uploads, else of
@@ -301,6 +306,11 @@ func (st *callState) requestError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		err = ctx.Err()
 	}
+	if headerTooLarge(err) {
+		err = headerTooLargeError(err)
+	}
+	// A transport error may quote the answer (a malformed status line).
+	err = st.scrubError(err)
 	e := &RequestError{
 		Method:         st.cl.method,
 		Path:           st.cl.path,

@@ -36,5 +36,6 @@ func WithResponse(r *Response) CallOption {
 // withCredentials runs one call with other credentials than the client's.
 func withCredentials(cr Credentials) CallOption {
 	k := newStaticKeyring(cr)
+	k.origin = originRotation
 	return func(cc *callConfig) { cc.keys = k }
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,6 +33,7 @@ type Client struct {
 
 	// Option inputs, consumed by New.
 	optToken, optSecret string
+	optSecretOrigin     string // where optSecret came from, for the invalid_signature hint
 	optSource           CredentialsSource
 	optHC               *http.Client
 	optInsecure         bool
@@ -74,12 +76,15 @@ func WithToken(token string) Option {
 
 // WithHMACSecret sets the key's HMAC secret; requests are then signed (v1).
 func WithHMACSecret(secret string) Option {
-	return func(c *Client) error { c.optSecret = secret; return nil }
+	return func(c *Client) error { c.optSecret, c.optSecretOrigin = secret, originOption; return nil }
 }
 
 // WithHTTPClient sets the HTTP client whose transport sends the requests.
 // The client is copied, not changed: the copy gets the signing transport
-// around hc.Transport and refuses redirects.
+// around hc.Transport and refuses redirects. hc's transport keeps its own
+// response header limit (http.Transport.MaxResponseHeaderBytes; net/http's
+// default is 10 MiB): set it there. A client without WithHTTPClient bounds
+// the headers by WithMaxResponseBytes (at least 16 KiB, at most 1 MiB).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -126,6 +131,9 @@ func WithRetryBudget(burst int, refillPerSecond float64) Option {
 		if burst < 0 || refillPerSecond < 0 {
 			return errors.New("client: WithRetryBudget: negative value")
 		}
+		if math.IsNaN(refillPerSecond) || math.IsInf(refillPerSecond, 0) {
+			return errors.New("client: WithRetryBudget: refill rate is not a finite number")
+		}
 		c.optBudgetTokens, c.optBudgetRefill = float64(burst), refillPerSecond
 		return nil
 	}
@@ -167,14 +175,19 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithInsecureHTTP allows a plain http:// base URL for any host. Without it
-// http:// is accepted for loopback hosts only, since the token would travel
-// in clear text.
+// http:// is accepted only for the literal host localhost and loopback IP
+// addresses (127.0.0.1, [::1]), since the token would travel in clear
+// text; a name such as x.localhost is resolved through DNS and needs this
+// option.
 func WithInsecureHTTP() Option {
 	return func(c *Client) error { c.optInsecure = true; return nil }
 }
 
 // WithMaxResponseBytes bounds the size of a response body
-// (DefaultMaxResponseBytes); a larger body gives ErrResponseTooLarge.
+// (DefaultMaxResponseBytes); a larger body gives ErrResponseTooLarge. The
+// transport the client builds for itself bounds the response headers by
+// the same value, raised to 16 KiB and capped at 1 MiB; headers over it
+// give a *RequestError matching ErrResponseTooLarge, never retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n <= 0 {
@@ -192,17 +205,13 @@ func WithKeyExpiryWarning(window time.Duration) Option {
 }
 
 // New returns a client for baseURL, which names the API root, for example
-// https://exchanger.example/api/v3.
+// https://exchanger.example/api/v3. A URL whose path does not end with
+// /api/v3 (docs/api.md §1) is refused with an error matching
+// ErrInvalidBaseURL that names the URL to use.
 func New(baseURL string, opts ...Option) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	u, err := parseBaseURL(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("client: base URL: %w", err)
-	}
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, errors.New("client: base URL must be an absolute http(s) URL, e.g. https://exchanger.example/api/v3")
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, errors.New("client: base URL must not carry user info, a query or a fragment")
+		return nil, err
 	}
 	c := &Client{
 		base:    u,
@@ -234,9 +243,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		if c.optToken != "" || c.optSecret != "" {
 			return nil, errors.New("client: WithCredentialsSource replaces WithToken and WithHMACSecret: use one or the other")
 		}
-		c.keys.Store(&keyring{source: c.optSource})
+		c.keys.Store(&keyring{source: c.optSource, origin: originSource})
 	} else {
-		c.keys.Store(newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret}))
+		k := newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret})
+		k.origin = c.optSecretOrigin
+		c.keys.Store(k)
 	}
 	c.optToken, c.optSecret, c.optSource, c.optHC = "", "", nil, nil
 	return c, nil
@@ -258,6 +269,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 		} else {
 			t := http.DefaultTransport.(*http.Transport).Clone()
 			t.MaxIdleConnsPerHost = 32
+			t.MaxResponseHeaderBytes = headerLimit(c.maxBody)
 			next = t
 		}
 	}
@@ -266,9 +278,12 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 	return &cp
 }
 
-// isLoopback reports whether host is localhost or a loopback address.
+// isLoopback reports whether host is the literal name localhost or a
+// loopback IP address. Other names, "x.localhost" among them, are looked up
+// through the configured resolver (Go's resolver sends them to DNS), so
+// they may reach another machine: they need WithInsecureHTTP for http.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -87,6 +87,7 @@ type keyring struct {
 	static *Credentials
 	mac    *signer.HMAC // for static, nil without a secret
 	source CredentialsSource
+	origin string // where the HMAC secret came from (secret_hint.go); never the secret
 }
 
 func newStaticKeyring(cr Credentials) *keyring {
@@ -122,7 +123,9 @@ func (k *keyring) mayHaveToken() bool {
 // old key; every later attempt uses the new one. To check the new key before
 // switching, use RotateCredentials.
 func (c *Client) SetCredentials(cr Credentials) {
-	c.keys.Store(newStaticKeyring(cr))
+	k := newStaticKeyring(cr)
+	k.origin = originSetCredentials
+	c.keys.Store(k)
 	c.keyInfo.Store(nil)
 }
 
@@ -132,6 +135,6 @@ func (c *Client) SetCredentialsSource(src CredentialsSource) {
 	if src == nil {
 		return
 	}
-	c.keys.Store(&keyring{source: src})
+	c.keys.Store(&keyring{source: src, origin: originSource})
 	c.keyInfo.Store(nil)
 }

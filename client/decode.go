@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // unwrapInto decodes a result that the server may send either bare or
@@ -66,15 +65,15 @@ func (r *resultInto[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// resultErr reports why the result did not decode.
+func (r *resultInto[T]) resultErr() error { return r.err }
+
 // callInto runs cl and decodes its result, bare or wrapped under key, into
 // a new T. A result that is absent or null leaves T zero.
 func callInto[T any](ctx context.Context, c *Client, cl *call, key string, opts []CallOption) (*T, error) {
 	res := &resultInto[T]{key: key, out: new(T)}
 	if _, err := c.do(ctx, cl, res, opts); err != nil {
 		return nil, err
-	}
-	if res.err != nil {
-		return nil, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, res.err)
 	}
 	return res.out, nil
 }
@@ -120,4 +119,35 @@ func emptyArraysToNull(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// decodeWith is an out value for do that hands the result's bytes to fn
+// while the envelope is decoded; fn's error makes do return a
+// *ResponseError, like any unusable answer. fn is not called when the
+// result is absent.
+func decodeWith(fn func(raw json.RawMessage) error) *resultFunc {
+	return &resultFunc{fn: fn}
+}
+
+type resultFunc struct {
+	fn  func(raw json.RawMessage) error
+	err error
+}
+
+// UnmarshalJSON runs fn on one "result" value.
+func (r *resultFunc) UnmarshalJSON(b []byte) error {
+	r.err = r.fn(b)
+	return nil
+}
+
+// resultErr reports fn's error.
+func (r *resultFunc) resultErr() error { return r.err }
+
+// callList runs cl and decodes its list result (see decodeList).
+func callList[T any](ctx context.Context, c *Client, cl *call, key string, opts []CallOption) ([]T, error) {
+	list := &listInto[T]{key: key}
+	if _, err := c.do(ctx, cl, list, opts); err != nil {
+		return nil, err
+	}
+	return list.items, nil
 }

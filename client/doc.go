@@ -2,7 +2,9 @@
 //
 // # Configuration
 //
-// New takes the API root (https://exchanger.example/api/v3) and options:
+// New takes the API root (https://exchanger.example/api/v3; a URL whose
+// path does not end with /api/v3 is refused with ErrInvalidBaseURL) and
+// options:
 // WithToken and WithHMACSecret (or FromEnv, or WithCredentialsSource),
 // WithHTTPClient, WithRetry, WithRetryBudget, WithLogger, WithUserAgent,
 // WithTimeout (default 30s per call, retries included, when the context has
@@ -54,9 +56,10 @@
 //
 // A failed call returns one of: *APIError (the server answered with an
 // error envelope; errors.Is matches ErrRateLimited, ErrValidation,
-// ErrScopeDenied and the other code sentinels; Details holds field errors;
-// Scope names the scope the operation needs; Canonical the string signed
-// for invalid_signature), *ResponseError (an answer that is not an
+// ErrScopeDenied and the other code sentinels; Details holds field errors,
+// which the message repeats (bounded); Scope names the scope the operation
+// needs; Canonical the string signed for invalid_signature, whose message
+// says where the client's HMAC secret came from), *ResponseError (an answer that is not an
 // envelope: proxy HTML, empty or truncated body, redirect, oversized body;
 // it carries the status and a bounded snippet) or *RequestError (no answer:
 // transport error or the context's error, which errors.Is sees through). A
@@ -73,8 +76,12 @@
 //   - Resources (the plural) lists: Orders, Routes, Reviews, WebhookEvents.
 //     Paginated lists return iter.Seq2[T, error], which walks every page (in
 //     page mode, or cursor mode with PageOptions.Cursor) and stops on the
-//     first error, when the context is done, or when the loop breaks;
-//     dictionaries return a slice (Scopes, OrderStatuses).
+//     first error, when the context is done, or when the loop breaks. A
+//     server whose pages do not advance (a cursor seen before, a page
+//     answered with another) ends the walk with ErrPaginationStuck, and
+//     PageOptions.MaxPages and MaxItems bound it (*ListLimitError);
+//     PageOptions.Position saves and resumes a walk. Dictionaries return a
+//     slice (Scopes, OrderStatuses).
 //   - CreateResource, UpdateResource and DeleteResource write: CreateOrder,
 //     UpdateWebhookEndpoint, DeleteOrder.
 //   - VerbResource is any other action: ConfirmOrder, CancelOrder,

@@ -20,7 +20,7 @@ func FromEnv() Option {
 			c.optToken = v
 		}
 		if v, ok := os.LookupEnv(EnvHMACSecret); ok {
-			c.optSecret = v
+			c.optSecret, c.optSecretOrigin = v, originEnv
 		}
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -93,12 +94,12 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	if c.logger.Enabled(ctx, slog.LevelDebug) {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "client: response",
 			slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("status", resp.StatusCode),
-			slog.Int("attempts", st.attempts), slog.String("request_id", r.RequestID))
+			slog.Int("attempts", st.attempts), slog.String("request_id", st.scrub(r.RequestID)))
 	}
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// No snippet: a redirect page repeats the target URL, query included.
-		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, redirectHost(resp)))
+		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, truncate(st.scrub(redirectHost(resp)), 256)))
 	}
 	if cl.whole {
 		if p, ok := out.(*[]byte); ok {
@@ -110,8 +111,13 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		}
 	}
 	if cl.raw != "" && ok2xx {
-		if p, ok := out.(*[]byte); ok {
+		switch p := out.(type) {
+		case *[]byte:
 			*p = data
+		case *rawParser:
+			if err := p.parse(data); err != nil {
+				return r, st.responseError(ctx, resp, data, err)
+			}
 		}
 		return r, nil
 	}
@@ -124,6 +130,11 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		if derr == nil && env.State != nil && *env.State == 0 {
 			r.Message = env.Message
 			st.applyMeta(r, &env.Meta)
+			if rd, ok := out.(resultDecoder); ok && rd.resultErr() != nil {
+				// A well-formed envelope whose result does not fit the
+				// type: the answer is unusable, like any other.
+				return r, st.responseError(ctx, resp, data, fmt.Errorf("decode result: %w", rd.resultErr()))
+			}
 			return r, nil
 		}
 		if derr == nil && env.State == nil {
@@ -137,10 +148,14 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 			derr = errors.New("envelope state is neither 0 nor 1")
 		}
 		var se *json.UnmarshalTypeError
-		if errors.As(derr, &se) && env.State != nil && *env.State == 0 {
+		switch {
+		case errors.As(derr, &se) && se.Field == "state":
+			// json leaves a zero behind when "state" is "0" or true.
+			derr = fmt.Errorf("envelope state is not a number: %w", derr)
+		case errors.As(derr, &se) && env.State != nil && *env.State == 0:
 			// A well-formed envelope whose result does not fit the type.
 			st.applyMeta(r, &env.Meta)
-			return r, fmt.Errorf("client: decode result of %s %s: %w", cl.method, cl.path, derr)
+			derr = fmt.Errorf("decode result: %w", derr)
 		}
 		return r, st.responseError(ctx, resp, data, derr)
 	}
@@ -160,6 +175,14 @@ func isEnvelope(data []byte) bool {
 	return json.Unmarshal(data, &probe) == nil && probe.State != nil
 }
 
+// rawParser is an out value for a raw document (cl.raw) that parses it;
+// its error makes the answer a *ResponseError.
+type rawParser struct{ parse func(doc []byte) error }
+
+// resultDecoder is an out value that decodes the result itself and keeps
+// its error, so that the envelope is read to the end (resultInto, listInto).
+type resultDecoder interface{ resultErr() error }
+
 // applyMeta copies the envelope's meta into r and learns the server's time.
 func (st *callState) applyMeta(r *Response, m *ResponseMeta) {
 	r.Meta = *m
@@ -174,7 +197,9 @@ func (st *callState) applyMeta(r *Response, m *ResponseMeta) {
 	// clock must not flip between them.
 	if m.Timestamp != "" && !st.sawDate {
 		if t, err := time.Parse(time.RFC3339Nano, m.Timestamp); err == nil {
-			st.c.clock.learn(t)
+			if off, ok := st.c.clock.measure(t); ok {
+				st.c.clock.observe(off)
+			}
 		}
 	}
 }
@@ -213,21 +238,40 @@ func (st *callState) apiError(resp *http.Response, data []byte) (*APIError, Resp
 			e.Code = env.Error.Type
 		}
 		if d := bytes.TrimSpace(env.Error.Details); len(d) > 0 && string(d) != "null" {
-			e.RawDetails = d
+			e.RawDetails = json.RawMessage(st.scrub(string(d)))
 			e.Details = fieldErrors(d)
+			// Error() repeats these messages: a server that echoes a
+			// header must not put the key into logs that way.
+			for f, msgs := range e.Details {
+				for i, m := range msgs {
+					msgs[i] = st.scrub(m)
+				}
+				if clean := st.scrub(f); clean != f {
+					delete(e.Details, f)
+					e.Details[clean] = msgs
+				}
+			}
 		}
 	}
 	if ra, ok := retryAfter(resp.Header, st.c.clock.serverNow()); ok {
 		e.RetryAfter = ra
 	}
-	if e.Code == "invalid_signature" && st.signed {
-		e.Canonical = st.payload.Canonical()
+	if e.Code == "invalid_signature" {
+		e.secretOrigin = originNone
+		if st.signed {
+			e.Canonical = st.payload.Canonical()
+			e.secretOrigin = st.origin
+		}
 	}
-	// A hostile or broken server must not make error strings unbounded.
+	// A hostile or broken server must not make error strings unbounded,
+	// and an echo of the credentials must not reach them: every string is
+	// scrubbed whole, then cut (redact.go).
 	e.Message = truncate(st.scrub(e.Message), 1024)
-	e.Code = truncate(e.Code, 128)
-	e.RequestID = truncate(e.RequestID, 256)
-	e.CorrelationID = truncate(e.CorrelationID, 256)
+	e.Code = truncate(st.scrub(e.Code), 128)
+	e.RequestID = truncate(st.scrub(e.RequestID), 256)
+	e.CorrelationID = truncate(st.scrub(e.CorrelationID), 256)
+	e.Details = st.scrubDetails(e.Details)
+	e.RawDetails = st.scrubJSON(e.RawDetails)
 	return e, env.Meta
 }
 
@@ -255,6 +299,10 @@ func fieldErrors(d json.RawMessage) map[string][]string {
 	return out
 }
 
+// preallocMax bounds the buffer allocated from a declared Content-Length
+// before any of the body arrived.
+const preallocMax = 4 << 20
+
 // readBody reads the whole body, bounded by the client's limit.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	max := c.maxBody
@@ -263,10 +311,19 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	}
 	var buf []byte
 	if n := resp.ContentLength; n > 0 {
-		buf = make([]byte, 0, n+1)
+		// The declared length is the server's word: allocate it up front
+		// only while it is small, else let the buffer grow with what
+		// actually arrives.
+		buf = make([]byte, 0, min(n, preallocMax)+1)
 	}
 	b := bytes.NewBuffer(buf)
-	n, err := b.ReadFrom(io.LimitReader(resp.Body, max+1))
+	// One byte past the limit tells "too large"; max+1 would overflow for
+	// math.MaxInt64 and read nothing at all.
+	limit := max
+	if limit < math.MaxInt64 {
+		limit++
+	}
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return b.Bytes(), fmt.Errorf("read body: %w", err)
 	}
@@ -280,20 +337,15 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 func (st *callState) responseError(ctx context.Context, resp *http.Response, data []byte, cause error) error {
 	e := &ResponseError{
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
+		ContentType: truncate(st.scrub(resp.Header.Get("Content-Type")), 100),
 		Snippet:     st.snippet(data),
-		RequestID:   resp.Header.Get("X-Request-Id"),
+		RequestID:   truncate(st.scrub(resp.Header.Get("X-Request-Id")), 128),
 		Attempts:    st.attempts,
 		Method:      st.cl.method,
 		Path:        st.cl.path,
-		Err:         cause,
+		Err:         st.scrubError(cause),
 	}
-	if len(e.ContentType) > 100 {
-		e.ContentType = e.ContentType[:100]
-	}
-	if len(e.RequestID) > 128 {
-		e.RequestID = e.RequestID[:128]
-	}
+	cause = e.Err
 	st.c.logger.LogAttrs(ctx, slog.LevelWarn, "client: unusable response",
 		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.StatusCode),
 		slog.String("content_type", e.ContentType), slog.String("error", cause.Error()))

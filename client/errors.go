@@ -89,8 +89,9 @@ type APIError struct {
 
 	// Details are the field errors of a validation_error: field -> messages.
 	Details map[string][]string
-	// RawDetails is error.details as sent, for codes whose details are not
-	// field errors.
+	// RawDetails is error.details as sent (with the client's credentials
+	// removed, should the server echo them), for codes whose details are
+	// not field errors.
 	RawDetails json.RawMessage
 	// CorrelationID is meta.correlation_id (or X-Correlation-Id).
 	CorrelationID string
@@ -115,9 +116,15 @@ type APIError struct {
 	// happened. Such errors match ErrOutcomeUnknown; repeat the call with
 	// the same IdempotencyKey.
 	OutcomeUnknown bool
+
+	// secretOrigin says where the signing secret of the answered attempt
+	// came from (error_hints.go), for the invalid_signature hint.
+	secretOrigin string
 }
 
-// Error describes the answer: method, path, status, code, message, request id.
+// Error describes the answer: method, path, status, code, message, the
+// field messages of a validation_error (bounded; Details has them all), a
+// hint for invalid_signature, and the request id.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("client: ")
@@ -131,6 +138,8 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
+	e.writeFieldErrors(&b)
+	e.writeSignatureHint(&b)
 	if e.Code == "scope_denied" && e.Scope != "" {
 		b.WriteString(" (needs scope " + e.Scope + ")")
 	}

@@ -16,6 +16,10 @@ type Pong struct {
 	ServerTime time.Time       // meta.timestamp, zero if absent
 	RequestID  string          // meta.request_id
 	Result     json.RawMessage // the result as sent (free-form in openapi.yaml)
+	// Status and SiteName are result.status ("ok") and result.site_name,
+	// as the vendor's guides show them; empty when the result lacks them.
+	Status   string
+	SiteName string
 }
 
 // Ping checks that the API is reachable. GET /ping; public: no token is
@@ -30,6 +34,14 @@ func (c *Client) Ping(ctx context.Context, opts ...CallOption) (*Pong, error) {
 	p := &Pong{Message: r.Message, Result: res, RequestID: r.RequestID}
 	if t, err := time.Parse(time.RFC3339Nano, r.Meta.Timestamp); err == nil {
 		p.ServerTime = t
+	}
+	var known struct {
+		Status   any `json:"status"`
+		SiteName any `json:"site_name"`
+	}
+	if json.Unmarshal(res, &known) == nil { // free-form: anything else is left in Result
+		p.Status, _ = known.Status.(string)
+		p.SiteName, _ = known.SiteName.(string)
 	}
 	return p, nil
 }
@@ -157,16 +169,19 @@ func (c *Client) health(ctx context.Context, opts []CallOption) (*Health, error)
 		Health *Health `json:"health"`
 	}
 	cl := &call{method: http.MethodGet, path: "/private/health/client", scope: "public-api:client:health:read"}
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
+	// openapi.yaml wraps it as {"health":{...}}; accept it bare too.
+	dec := decodeWith(func(raw json.RawMessage) error {
+		if err := json.Unmarshal(raw, &res); err != nil || res.Health == nil {
+			res.Health = new(Health)
+			return json.Unmarshal(raw, res.Health)
+		}
+		return nil
+	})
+	if _, err := c.do(ctx, cl, dec, opts); err != nil {
 		return nil, err
 	}
-	// openapi.yaml wraps it as {"health":{...}}; accept it bare too.
-	if err := json.Unmarshal(raw, &res); err != nil || res.Health == nil {
+	if res.Health == nil {
 		res.Health = new(Health)
-		if err := json.Unmarshal(raw, res.Health); err != nil {
-			return nil, err
-		}
 	}
 	return res.Health, nil
 }
@@ -181,7 +196,7 @@ func (c *Client) warnExpiry(ctx context.Context, k *KeyInfo) {
 		return
 	}
 	c.logger.LogAttrs(ctx, slog.LevelWarn, "client: API key expires soon; rotate it",
-		slog.String("key", k.Name), slog.Time("expires_at", k.ExpiresAt), slog.Duration("left", left.Round(time.Second)))
+		slog.String("key", truncate(c.scrubText(k.Name), 128)), slog.Time("expires_at", k.ExpiresAt), slog.Duration("left", left.Round(time.Second)))
 }
 
 // KeyInfo returns the key info learned by the last ClientHealth or

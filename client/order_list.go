@@ -42,9 +42,10 @@ func (c *Client) PublicOrderStatuses(ctx context.Context, opts ...CallOption) ([
 }
 
 func (c *Client) statuses(ctx context.Context, cl *call, opts []CallOption) ([]OrderStatus, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
+	var out []OrderStatus
+	dec := decodeWith(func(raw json.RawMessage) (err error) { out, err = decodeStatusList(raw); return err })
+	if _, err := c.do(ctx, cl, dec, opts); err != nil {
 		return nil, err
 	}
-	return decodeStatusList(raw)
+	return out, nil
 }

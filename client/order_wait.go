@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -22,7 +23,8 @@ type WaitOptions struct {
 	// OnStatus, if set, is called with every status read, for progress
 	// reporting.
 	OnStatus func(*OrderStatus)
-	// CallOptions are passed to every OrderStatus call.
+	// CallOptions are passed to every OrderStatus call, before the ones
+	// given to WaitForOrder itself.
 	CallOptions []CallOption
 }
 
@@ -30,10 +32,12 @@ type WaitOptions struct {
 // status. It is the fallback for orders without a recent webhook: polls
 // back off exponentially with jitter, and a rate-limit answer (429) waits
 // for its Retry-After before the next poll. It returns early with ctx's
-// error when ctx is done.
+// error when ctx is done. opts apply to every poll, like those of any
+// other call: WithCorrelationID to trace them, WithResponse for the
+// metadata of the last one.
 //
 // GET /private/exchange/orders/{order}/status. Scope: public-api:orders:read.
-func (c *Client) WaitForOrder(ctx context.Context, order string, o WaitOptions) (*OrderStatus, error) {
+func (c *Client) WaitForOrder(ctx context.Context, order string, o WaitOptions, opts ...CallOption) (*OrderStatus, error) {
 	if o.Interval <= 0 {
 		o.Interval = 2 * time.Second
 	}
@@ -48,8 +52,9 @@ func (c *Client) WaitForOrder(ctx context.Context, order string, o WaitOptions) 
 	}
 	interval := o.Interval
 	failures := 0
+	pollOpts := append(slices.Clip(o.CallOptions), opts...)
 	for {
-		st, err := c.OrderStatus(ctx, order, o.CallOptions...)
+		st, err := c.OrderStatus(ctx, order, pollOpts...)
 		wait := jitter(interval)
 		switch {
 		case err == nil:

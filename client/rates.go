@@ -45,12 +45,17 @@ func (c *Client) RatesXML(ctx context.Context, opts ...CallOption) ([]byte, erro
 // Rates returns the rate export, parsed.
 //
 // GET /public/rates.xml (not in openapi.yaml). Public: no token needed.
+//
+// A document that does not parse is a *ResponseError matching
+// ErrMalformedResponse.
 func (c *Client) Rates(ctx context.Context, opts ...CallOption) (*Rates, error) {
-	doc, err := c.RatesXML(ctx, opts...)
-	if err != nil {
+	var rates *Rates
+	cl := &call{method: http.MethodGet, path: "/public/rates.xml", public: true, raw: "application/xml"}
+	p := &rawParser{parse: func(doc []byte) (err error) { rates, err = ParseRates(doc); return err }}
+	if _, err := c.do(ctx, cl, p, opts); err != nil {
 		return nil, err
 	}
-	return ParseRates(doc)
+	return rates, nil
 }
 
 // ParseRates parses a rate export. The document is already size-bounded by

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -67,6 +68,11 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		// The server checks signatures before doing anything, so repeating
 		// is safe for every method; each attempt has a fresh nonce anyway.
 		ae := st.peek(resp)
+		if ae.Code == "invalid_signature" && st.signed && st.skewOK {
+			// A refused signature with another clock in its Date is the
+			// evidence a clock correction needs (clock.go).
+			c.clock.prove(st.skew)
+		}
 		switch {
 		case ae.Code == "signature_replay" && !st.replayRetry:
 			st.replayRetry = true
@@ -145,6 +151,10 @@ func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.D
 func (c *Client) backoff(attempt int) time.Duration {
 	ceil := c.retry.MinBackoff
 	for i := 1; i < attempt && ceil < c.retry.MaxBackoff; i++ {
+		if ceil > c.retry.MaxBackoff/2 {
+			ceil = c.retry.MaxBackoff // doubling would pass it, or overflow
+			break
+		}
 		ceil *= 2
 	}
 	if ceil > c.retry.MaxBackoff {
@@ -152,6 +162,9 @@ func (c *Client) backoff(attempt int) time.Duration {
 	}
 	if ceil <= 0 {
 		return 0
+	}
+	if ceil == math.MaxInt64 {
+		return rand.N(ceil) // ceil+1 overflows
 	}
 	return rand.N(ceil + 1)
 }
@@ -185,13 +198,16 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 
 // retryableTransportError reports whether a transport error may be
 // retried: not for TLS certificate problems, refused credentials or our own
-// refusals, which repeat identically.
+// refusals, nor for response headers over the limit, which repeat
+// identically.
 func retryableTransportError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, errForeignHost), errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return false
+	case headerTooLarge(err):
 		return false
 	}
 	return true
@@ -225,8 +241,13 @@ func (st *callState) releasePace() {
 // learn takes the clock offset and rate-limit values from an answer.
 func (st *callState) learn(resp *http.Response) {
 	c := st.c
-	st.sawDate = resp.Header.Get("Date") != ""
-	c.clock.learnDate(resp.Header)
+	// An answer with a Date (or from a cache) is not read for
+	// meta.timestamp as well (applyMeta).
+	st.sawDate = resp.Header.Get("Date") != "" || resp.Header.Get("Age") != ""
+	st.skew, st.skewOK = c.clock.reading(resp.Header)
+	if st.skewOK {
+		c.clock.observe(st.skew)
+	}
 	st.rate, st.rateOK = parseRateLimit(resp.Header)
 	st.quota, st.quotaOK = parseQuota(resp.Header)
 	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK, c.clock.serverNow())

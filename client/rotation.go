@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 )
 
 // ErrRotationCheckFailed reports new credentials that failed the rotation
@@ -34,12 +35,19 @@ type RotateOptions struct {
 // flight meanwhile keep the old key; the swap is atomic. On failure the
 // error matches ErrRotationCheckFailed and the cause, and nothing changes.
 // Disable the old key only after this returned nil.
-func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts RotateOptions) (*Health, error) {
+//
+// callOpts apply to the check's calls (the health check, the simulation):
+// WithCorrelationID to trace them, WithResponse for the metadata of the
+// last one, WithIdempotencyKey for the simulation. They always run with
+// next, whatever the options.
+func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts RotateOptions, callOpts ...CallOption) (*Health, error) {
 	if next.Token == "" {
 		return nil, fmt.Errorf("%w: the new credentials have no token", ErrRotationCheckFailed)
 	}
-	with := withCredentials(next)
-	h, err := c.health(ctx, []CallOption{with})
+	// The new credentials come last, so no option can send the check with
+	// the old key.
+	checkOpts := append(slices.Clip(callOpts), withCredentials(next))
+	h, err := c.health(ctx, checkOpts)
 	if err != nil {
 		return nil, fmt.Errorf("%w: health check with the new key: %w", ErrRotationCheckFailed, err)
 	}
@@ -66,7 +74,7 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 	if opts.SimulateOrder != nil {
 		cl := &call{method: http.MethodPost, path: "/private/sandbox/exchange/orders/simulate",
 			body: opts.SimulateOrder, scope: "public-api:sandbox:run", idempotent: true}
-		if _, err := c.do(ctx, cl, nil, []CallOption{with}); err != nil {
+		if _, err := c.do(ctx, cl, nil, checkOpts); err != nil {
 			return h, fmt.Errorf("%w: sandbox simulation with the new key: %w", ErrRotationCheckFailed, err)
 		}
 	}
@@ -79,6 +87,6 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 	if h.Key != nil {
 		name = h.Key.Name
 	}
-	c.logger.LogAttrs(ctx, slog.LevelInfo, "client: credentials rotated", slog.String("key", name))
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "client: credentials rotated", slog.String("key", truncate(c.scrubText(name), 128)))
 	return h, nil
 }

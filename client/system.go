@@ -192,11 +192,7 @@ func (c *Client) Schema(ctx context.Context, key string, opts ...CallOption) (js
 //
 // GET /private/scopes. Scope: public-api:scopes:read.
 func (c *Client) Scopes(ctx context.Context, opts ...CallOption) ([]Scope, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, &raw, opts); err != nil {
-		return nil, err
-	}
-	return decodeList[Scope](raw, "scopes")
+	return callList[Scope](ctx, c, &call{method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, "scopes", opts)
 }
 
 // Usage returns the token's usage, quota and billing summary.
@@ -214,31 +210,15 @@ func (c *Client) ClientProfile(ctx context.Context, opts ...CallOption) (*Client
 }
 
 func (c *Client) contracts(ctx context.Context, cl *call, opts []CallOption) ([]ContractVersion, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
-		return nil, err
-	}
-	return decodeList[ContractVersion](raw, "contracts")
+	return callList[ContractVersion](ctx, c, cl, "contracts", opts)
 }
 
 func (c *Client) contract(ctx context.Context, cl *call, opts []CallOption) (*ContractVersion, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
-		return nil, err
-	}
-	var out ContractVersion
-	if err := unwrapInto(raw, "contract", &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callInto[ContractVersion](ctx, c, cl, "contract", opts)
 }
 
 func (c *Client) schemas(ctx context.Context, cl *call, opts []CallOption) ([]SchemaRegistryItem, error) {
-	var raw json.RawMessage
-	if _, err := c.do(ctx, cl, &raw, opts); err != nil {
-		return nil, err
-	}
-	return decodeList[SchemaRegistryItem](raw, "schemas")
+	return callList[SchemaRegistryItem](ctx, c, cl, "schemas", opts)
 }
 
 func (c *Client) schema(ctx context.Context, cl *call, opts []CallOption) (json.RawMessage, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,6 +38,13 @@ type HandlerFunc func(ctx context.Context, e *Event) error
 //	500  the business function failed; the claim is released for the retry
 //	503  the same event is running right now, or the store failed; with
 //	     Retry-After, so the sender tries again
+//
+// Deduplication is the Handler's work, not the Verifier's: Verify alone
+// accepts the same delivery as often as it arrives. Once an event is
+// recorded done, its repeats are answered 200 without running fn. If
+// recording it fails after fn succeeded (Store.Complete returns an error),
+// the answer is 503 and the event runs again on the first delivery after
+// the lease ends: at-least-once, not exactly-once, in that case.
 type Handler struct {
 	verifier     *Verifier
 	store        Store
@@ -107,6 +115,9 @@ func WithLogger(l *slog.Logger) HandlerOption {
 func NewHandler(v *Verifier, store Store, fn HandlerFunc, opts ...HandlerOption) (*Handler, error) {
 	if v == nil || store == nil || fn == nil {
 		return nil, errors.New("webhook: NewHandler needs a verifier, a store and a function")
+	}
+	if !v.configured() {
+		return nil, errZeroVerifier
 	}
 	h := &Handler{
 		verifier:     v,
@@ -217,7 +228,13 @@ func readLimited(r *http.Request, limit int64) (body []byte, tooLarge bool, err 
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	// One byte past the limit tells "more"; limit+1 would overflow for
+	// math.MaxInt64 and read nothing at all.
+	n := limit
+	if n < math.MaxInt64 {
+		n++
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, n))
 	if err != nil {
 		return nil, false, err
 	}

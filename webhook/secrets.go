@@ -41,7 +41,8 @@ func (k *secretKey) matches(canon []byte, mac *[sha256.Size]byte) bool {
 
 // secretSet is an immutable list of accepted secrets. Rotation replaces the
 // whole set atomically, so a verification in flight sees either the old set or
-// the new one, never a half-edited list.
+// the new one, never a half-edited list. A nil set (a zero Verifier's) holds
+// no secret.
 type secretSet struct {
 	keys []*secretKey
 }
@@ -50,6 +51,9 @@ type secretSet struct {
 // constant-time in the secret's content.
 func (s *secretSet) indexOf(secret string) int {
 	found := -1
+	if s == nil {
+		return found
+	}
 	for i, k := range s.keys {
 		if subtle.ConstantTimeCompare(k.key, []byte(secret)) == 1 {
 			found = i
@@ -62,6 +66,9 @@ func (s *secretSet) indexOf(secret string) int {
 // tried, so the time taken does not say which one matched.
 func (s *secretSet) matches(canon []byte, mac *[sha256.Size]byte) bool {
 	ok := false
+	if s == nil {
+		return ok
+	}
 	for _, k := range s.keys {
 		if k.matches(canon, mac) {
 			ok = true

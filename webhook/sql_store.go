@@ -65,7 +65,8 @@ type SQLStore struct {
 type SQLOption func(*SQLStore) error
 
 // WithTable sets the table name (default "webhook_events"); "schema.table" is
-// accepted. Only letters, digits and underscores are allowed.
+// accepted (on SQLite the schema is an attached database's name, such as
+// "main"). Only letters, digits and underscores are allowed.
 func WithTable(name string) SQLOption {
 	return func(s *SQLStore) error {
 		if !tableName.MatchString(name) {
@@ -103,10 +104,13 @@ func NewSQLStore(db *sql.DB, dialect Dialect, opts ...SQLOption) (*SQLStore, err
 		}
 	}
 	t := s.table
+	// The conflicting row is named by the bare table name: SQLite does not
+	// accept a schema-qualified column reference there.
+	_, bare := s.splitTable()
 	s.claimSQL = s.rebind(`INSERT INTO ` + t + ` (event_id, status, owner, lease_until, updated_at)
 VALUES (?, 'processing', ?, ?, ?)
 ON CONFLICT (event_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, updated_at = excluded.updated_at
-WHERE ` + t + `.status = 'processing' AND ` + t + `.lease_until <= excluded.updated_at`)
+WHERE ` + bare + `.status = 'processing' AND ` + bare + `.lease_until <= excluded.updated_at`)
 	s.statusSQL = s.rebind(`SELECT status FROM ` + t + ` WHERE event_id = ?`)
 	s.completeSQL = s.rebind(`INSERT INTO ` + t + ` (event_id, status, owner, lease_until, updated_at)
 VALUES (?, 'done', ?, 0, ?)
@@ -116,6 +120,27 @@ ON CONFLICT (event_id) DO UPDATE SET status = 'done', owner = excluded.owner, le
 	s.purgeSQL = s.rebind(`DELETE FROM ` + t + ` WHERE status = 'done' AND updated_at < ?`)
 	s.prepareCheckpointSQL()
 	return s, nil
+}
+
+// splitTable splits "schema.table" into its parts; schema is "" for a bare
+// name.
+func (s *SQLStore) splitTable() (schema, bare string) {
+	if i := strings.IndexByte(s.table, '.'); i >= 0 {
+		return s.table[:i], s.table[i+1:]
+	}
+	return "", s.table
+}
+
+// indexDDL creates the index of done events. A schema-qualified table
+// needs each dialect's form: SQLite qualifies the index name and not the
+// table (the index lives in the table's schema), PostgreSQL qualifies the
+// table and not the index name (it lands in the table's schema too).
+func (s *SQLStore) indexDDL() string {
+	schema, bare := s.splitTable()
+	if schema != "" && s.dialect == SQLite {
+		return `CREATE INDEX IF NOT EXISTS ` + schema + `.` + bare + `_done_idx ON ` + bare + ` (status, updated_at)`
+	}
+	return `CREATE INDEX IF NOT EXISTS ` + strings.ReplaceAll(s.table, ".", "_") + `_done_idx ON ` + s.table + ` (status, updated_at)`
 }
 
 // CreateTableSQL returns the DDL of the store's table and index, and of the
@@ -129,7 +154,7 @@ func (s *SQLStore) CreateTableSQL() []string {
 	lease_until BIGINT       NOT NULL,
 	updated_at  BIGINT       NOT NULL
 )`,
-		`CREATE INDEX IF NOT EXISTS ` + strings.ReplaceAll(s.table, ".", "_") + `_done_idx ON ` + s.table + ` (status, updated_at)`,
+		s.indexDDL(),
 		s.checkpointTableSQL(),
 	}
 }

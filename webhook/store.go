@@ -45,6 +45,13 @@ type Store interface {
 	// Complete records eventID as done. It succeeds even if the claim was
 	// lost meanwhile: the business action did run, and saying so prevents
 	// another run.
+	//
+	// If Complete fails, the event is not recorded as done although its
+	// action ran: Handler answers 503, the claim stays until its lease
+	// ends, and the sender's next delivery after that runs the action
+	// again. Make the business action idempotent (keyed by Event.ID), or
+	// keep the lease longer than the sender's retry horizon, if running it
+	// twice is harmful.
 	Complete(ctx context.Context, eventID, owner string) error
 	// Release drops owner's claim on eventID so that a retry can run it.
 	// It never drops another owner's claim nor a done record.

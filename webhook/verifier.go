@@ -22,7 +22,12 @@ const (
 const maxHeaderLen = 256
 
 // Verifier checks webhook deliveries. It is safe for concurrent use, including
-// while secrets are added and removed.
+// while secrets are added and removed. Create it with NewVerifier: a zero
+// Verifier accepts nothing (Verify returns an error matching ErrNoSecret).
+//
+// A Verifier keeps no memory of what it verified: a delivery that verifies
+// once verifies again when repeated (see Verify). Handler adds that memory
+// with a Store.
 type Verifier struct {
 	secrets   atomic.Pointer[secretSet]
 	rotate    sync.Mutex // serialises AddSecret and RemoveSecret
@@ -123,6 +128,9 @@ func (v *Verifier) AddSecret(secret string) error {
 	if secret == "" {
 		return ErrNoSecret
 	}
+	if !v.configured() {
+		return errZeroVerifier
+	}
 	v.rotate.Lock()
 	defer v.rotate.Unlock()
 	old := v.secrets.Load()
@@ -139,6 +147,9 @@ func (v *Verifier) AddSecret(secret string) error {
 // new one is in use everywhere. It reports whether the secret was present and
 // refuses to remove the last one (ErrLastSecret).
 func (v *Verifier) RemoveSecret(secret string) (bool, error) {
+	if !v.configured() {
+		return false, nil
+	}
 	v.rotate.Lock()
 	defer v.rotate.Unlock()
 	old := v.secrets.Load()
@@ -156,13 +167,33 @@ func (v *Verifier) RemoveSecret(secret string) (bool, error) {
 }
 
 // SecretCount returns how many secrets are accepted.
-func (v *Verifier) SecretCount() int { return len(v.secrets.Load().keys) }
+func (v *Verifier) SecretCount() int {
+	if v == nil || v.secrets.Load() == nil {
+		return 0
+	}
+	return len(v.secrets.Load().keys)
+}
+
+// errZeroVerifier is what a Verifier not made by NewVerifier answers.
+var errZeroVerifier = fmt.Errorf("%w: a zero or nil webhook.Verifier accepts nothing; create it with NewVerifier", ErrNoSecret)
+
+// configured reports whether v was made by NewVerifier: a zero Verifier
+// has no secrets, no body limit and no freshness window.
+func (v *Verifier) configured() bool { return v != nil && v.secrets.Load() != nil }
 
 // MaxBodySize returns the largest body accepted, in bytes.
-func (v *Verifier) MaxBodySize() int64 { return v.maxBody }
+func (v *Verifier) MaxBodySize() int64 {
+	if v == nil {
+		return 0
+	}
+	return v.maxBody
+}
 
 // String describes the verifier without revealing any secret.
 func (v *Verifier) String() string {
+	if v == nil {
+		return "webhook.Verifier(nil)"
+	}
 	return fmt.Sprintf("webhook.Verifier{secrets: %d, tolerance: %v, maxBody: %d}", v.SecretCount(), v.tolerance, v.maxBody)
 }
 
@@ -190,7 +221,18 @@ func (v *Verifier) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.String()) }
 //
 // The returned Event's Body and Data share memory with body: do not modify
 // body while the event is in use.
+//
+// Verify does not remember deliveries: the same delivery (a retry of the
+// sender, or a replay by anyone who captured it) verifies again every time
+// within the freshness window. Deduplicate by Event.ID before acting, as
+// Handler does with its Store.
+//
+// A zero Verifier (not made by NewVerifier) returns an error matching
+// ErrNoSecret for every delivery.
 func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
+	if !v.configured() {
+		return nil, errZeroVerifier
+	}
 	hl := headerLookup{h: h}
 	eventID, err := hl.signed(HeaderEventID)
 	if err != nil {

@@ -31,7 +31,7 @@ func Example() {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&env)
 	fmt.Println(resp.StatusCode, env.State, env.Message)
-	// Output: 200 0 pong
+	// Output: 200 0 OK
 }
 
 // The key's formatted forms never show its token or HMAC secret.

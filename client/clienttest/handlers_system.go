@@ -7,8 +7,15 @@ import (
 	"github.com/iexkit/exchanger-go/internal/apispec"
 )
 
+// SiteName is the site_name of the fake's GET /ping answer.
+const SiteName = "clienttest fake exchanger"
+
+// hPing answers like the vendor's documented example (quick-start guide;
+// the TypeScript client's ping type): message "OK", result status, site
+// name and the server's time with a numeric UTC offset.
 func (s *Server) hPing(rq *request) (reply, *apiError) {
-	return reply{message: "pong", result: map[string]any{"pong": true, "time": ts(rq.now)}}, nil
+	return reply{message: "OK", result: map[string]any{"status": "ok", "site_name": SiteName,
+		"time": rq.now.UTC().Format("2006-01-02T15:04:05-07:00")}}, nil
 }
 
 func (s *Server) hPrivatePing(rq *request) (reply, *apiError) {

@@ -124,13 +124,27 @@ func (s *Server) setStatus(rq *request, o *order, status string) {
 	data["order"].(map[string]any)["previous_status"] = prev
 	events := []*event{s.emit(rq, "order.status_changed", "order", strconv.FormatInt(o.id, 10), o.clientID, data)}
 	if status == StatusProcessing && (prev == StatusCreated || prev == StatusPaid) {
-		events = append(events, s.emit(rq, "order.payment_received", "order", strconv.FormatInt(o.id, 10), o.clientID, s.orderEventData(o)))
+		paid := s.orderEventData(o)
+		paid["payment"] = paymentJSON(o, now)
+		events = append(events, s.emit(rq, "order.payment_received", "order", strconv.FormatInt(o.id, 10), o.clientID, paid))
 	}
 	if rq == nil { // moved by the operator: the events carry the order's own correlation id
 		for _, ev := range events {
 			ev.correlationID = o.correlationID
+			ev.requestID = events[0].requestID // one operator action or job run, one request id
 		}
 	}
+}
+
+// paymentJSON is the payment of an order.payment_received event: the give
+// amount in the income currency, and the transaction number the client
+// confirmed with (num_tx), or one the fake makes up from the tracking id.
+func paymentJSON(o *order, at time.Time) map[string]any {
+	tx := o.numTx
+	if tx == "" {
+		tx = "TX-" + o.trackingID
+	}
+	return map[string]any{"amount": o.give, "currency": o.from.Currency, "tx_id": tx, "received_at": ts(at)}
 }
 
 func (s *Server) orderEventData(o *order) map[string]any {

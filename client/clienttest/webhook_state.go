@@ -200,6 +200,11 @@ func (s *Server) emit(rq *request, eventType, resourceType, resourceID string, c
 	if rq != nil {
 		now = rq.now
 		ev.createdAt, ev.requestID, ev.correlationID, ev.idemKey = now, rq.requestID, rq.correlationID, rq.idemKey
+	} else {
+		// Moved by the test or a schedule, as a real exchanger's operator
+		// or job would: that run has its own request id, which the
+		// deliveries carry in X-Request-Id like any other.
+		ev.requestID = uuid.NewString()
 	}
 	ev.payload = map[string]any{"id": ev.id, "type": eventType, "created_at": ts(ev.createdAt), "data": data}
 	ev.body, _ = json.Marshal(ev.payload)

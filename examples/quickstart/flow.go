@@ -53,6 +53,8 @@ type quickstart struct {
 	tg  *demo.Target
 	c   *client.Client
 	t   transcript
+
+	missing []string // the fields the preflight found missing
 }
 
 // flow runs the steps in the order an integration does them.
@@ -112,7 +114,11 @@ func (q *quickstart) flow(ctx context.Context) error {
 		return nil
 	}
 	if !ok {
-		return errors.New("the preflight says the order cannot be created; see the missing fields above")
+		if len(q.missing) > 0 {
+			return fmt.Errorf("the preflight says the order cannot be created: missing %s; %s",
+				strings.Join(q.missing, ", "), flagHint(q.missing))
+		}
+		return errors.New("the preflight says the order cannot be created (it names no missing field; see allowed and can_create_order above)")
 	}
 	order, err := q.createOrder(ctx, route, params)
 	if err != nil {
@@ -130,7 +136,11 @@ func (q *quickstart) ping(ctx context.Context) error {
 	if !pong.ServerTime.IsZero() {
 		when = pong.ServerTime.UTC().Format(time.RFC3339)
 	}
-	q.t.step("ping", "%s, server time %s", orDash(pong.Message), when)
+	if pong.Status != "" {
+		q.t.step("ping", "status %s, site %q, server time %s", pong.Status, pong.SiteName, when)
+	} else {
+		q.t.step("ping", "%s, server time %s", orDash(pong.Message), when)
+	}
 	return nil
 }
 
@@ -282,11 +292,16 @@ func (q *quickstart) preflight(ctx context.Context, route *client.Route, quote *
 		return client.CreateOrderParams{}, false, fmt.Errorf("preflight: %w", err)
 	}
 	var missing []string
+	q.missing = q.missing[:0]
 	for _, m := range pf.MissingFields {
 		missing = append(missing, fmt.Sprintf("%s (%s)", m.Field, orDash(m.Type)))
+		q.missing = append(q.missing, m.Field)
 	}
 	q.t.step("preflight", "allowed %t, can_create_order %t, missing: %s", pf.Allowed, pf.CanCreateOrder,
 		orDash(strings.Join(missing, ", ")))
+	if len(q.missing) > 0 {
+		q.t.step("", "%s", flagHint(q.missing))
+	}
 	snap := pf.Snapshot
 	if snap == nil {
 		snap = quote.Snapshot
@@ -308,6 +323,9 @@ func (q *quickstart) createOrder(ctx context.Context, route *client.Route, p cli
 	if err != nil {
 		// With client.ErrOutcomeUnknown the order may exist: running again
 		// with the same -idempotency-key returns it instead of a second one.
+		if hint := flagHint(refusedFields(err)); hint != "" && errors.Is(err, client.ErrValidation) {
+			return nil, fmt.Errorf("create order (Idempotency-Key %s): %w; %s", key, err, hint)
+		}
 		return nil, fmt.Errorf("create order (Idempotency-Key %s): %w", key, err)
 	}
 	q.t.step("create order", "%s, status %s: give %s %s, receive %s %s", demo.OrderRef(order), order.Status.Key,
