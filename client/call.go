@@ -23,6 +23,10 @@ import (
 // the pipeline: marshalling, idempotency keys, signing, retries, envelope
 // decoding and errors.
 type call struct {
+	// op is the operation as openapi.yaml names it, "METHOD /path/{param}":
+	// the key of its contract in operations, checked before anything is
+	// sent. Only internal tests leave it empty.
+	op     string
 	method string     // HTTP method
 	path   string     // path below the base URL, each segment already escaped: "/private/exchange/orders/" + url.PathEscape(id)
 	query  url.Values // query parameters, nil for none (filter[x], filter[x][] ...)
@@ -92,6 +96,8 @@ type callState struct {
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
 	paceHeld        bool          // the attempt was counted as sent by the pacer and not yet answered
+	paceEpoch       int           // the pacer's window epoch the attempt was sent in
+	paceWait        PaceWait      // the call's last wait in the pacer
 	last            *APIError     // the last error answer seen before a retry
 	sawDate         bool          // the last answer had a Date header (or Age)
 	skew            time.Duration // the clock offset the last answer's Date shows
@@ -174,6 +180,9 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 		}
 		st.body = b
 		rawBody = []byte(b)
+	}
+	if err := cl.validate(st.body); err != nil {
+		return nil, err
 	}
 	if c.timeout > 0 {
 		if _, ok := ctx.Deadline(); !ok {

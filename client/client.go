@@ -29,6 +29,7 @@ type Client struct {
 	budget    *retryBudget
 	clock     *skewClock
 	limits    *limitTracker
+	limiter   Limiter // shared by the processes of one key; nil: each client paces alone
 	keyInfo   atomic.Pointer[KeyInfo]
 
 	// Option inputs, consumed by New.
@@ -236,7 +237,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.baseURL = u.String()
 	c.userAgent = userAgent(c.optAppUA)
 	c.clock = &skewClock{now: c.now}
-	c.limits = &limitTracker{}
+	c.limits = newLimitTracker(c.limiter == nil)
 	c.budget = newRetryBudget(c.optBudgetTokens, c.optBudgetRefill, c.now)
 	c.hc = c.wrapHTTPClient(c.optHC)
 	if c.optSource != nil {
@@ -245,7 +246,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		}
 		c.keys.Store(&keyring{source: c.optSource, origin: originSource})
 	} else {
-		k := newStaticKeyring(Credentials{Token: c.optToken, HMACSecret: c.optSecret})
+		cr := Credentials{Token: c.optToken, HMACSecret: c.optSecret}
+		if err := checkCredentials(cr); err != nil {
+			return nil, err
+		}
+		k := newStaticKeyring(cr)
 		k.origin = c.optSecretOrigin
 		c.keys.Store(k)
 	}

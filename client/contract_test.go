@@ -64,7 +64,7 @@ var contractCalls = map[string]func(context.Context, *Client) error{
 
 	"GET /private/webhooks": func(ctx context.Context, c *Client) error { _, err := c.WebhookEndpoints(ctx); return err },
 	"POST /private/webhooks": func(ctx context.Context, c *Client) error {
-		_, err := c.CreateWebhookEndpoint(ctx, WebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
+		_, err := c.CreateWebhookEndpoint(ctx, CreateWebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
 		return err
 	},
 	"POST /private/webhooks/test": func(ctx context.Context, c *Client) error {
@@ -88,7 +88,7 @@ var contractCalls = map[string]func(context.Context, *Client) error{
 	},
 	"GET /private/webhooks/{webhook}": func(ctx context.Context, c *Client) error { _, err := c.WebhookEndpoint(ctx, uuidA); return err },
 	"PATCH /private/webhooks/{webhook}": func(ctx context.Context, c *Client) error {
-		_, err := c.UpdateWebhookEndpoint(ctx, uuidA, WebhookEndpointParams{Status: "paused"})
+		_, err := c.UpdateWebhookEndpoint(ctx, uuidA, UpdateWebhookEndpointParams{Status: WebhookPaused})
 		return err
 	},
 	"DELETE /private/webhooks/{webhook}": func(ctx context.Context, c *Client) error { return c.DeleteWebhookEndpoint(ctx, uuidA) },

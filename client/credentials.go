@@ -107,6 +107,9 @@ func (k *keyring) current(ctx context.Context) (Credentials, *signer.HMAC, error
 	if err != nil {
 		return Credentials{}, nil, fmt.Errorf("client: credentials source: %w", err)
 	}
+	if err := checkCredentials(cr); err != nil {
+		return Credentials{}, nil, fmt.Errorf("client: credentials source: %w", err)
+	}
 	if cr.HMACSecret == "" {
 		return cr, nil, nil
 	}
@@ -121,12 +124,19 @@ func (k *keyring) mayHaveToken() bool {
 // SetCredentials swaps the client's credentials atomically, also replacing
 // a CredentialsSource. Calls in flight finish their current attempt with the
 // old key; every later attempt uses the new one. To check the new key before
-// switching, use RotateCredentials.
-func (c *Client) SetCredentials(cr Credentials) {
+// switching, use RotateCredentials. Credentials that cannot be sent as they
+// are (whitespace around the token or the secret, a control character in
+// the token) are refused with an error matching ErrInvalidCredentials, and
+// the client keeps its old ones.
+func (c *Client) SetCredentials(cr Credentials) error {
+	if err := checkCredentials(cr); err != nil {
+		return err
+	}
 	k := newStaticKeyring(cr)
 	k.origin = originSetCredentials
 	c.keys.Store(k)
 	c.keyInfo.Store(nil)
+	return nil
 }
 
 // SetCredentialsSource swaps the client's credentials for a source,

@@ -6,7 +6,7 @@
 // path does not end with /api/v3 is refused with ErrInvalidBaseURL) and
 // options:
 // WithToken and WithHMACSecret (or FromEnv, or WithCredentialsSource),
-// WithHTTPClient, WithRetry, WithRetryBudget, WithLogger, WithUserAgent,
+// WithHTTPClient, WithRetry, WithRetryBudget, WithLimiter, WithLogger, WithUserAgent,
 // WithTimeout (default 30s per call, retries included, when the context has
 // no deadline), WithMaxResponseBytes (default 16 MiB) and WithInsecureHTTP
 // (plain http:// is refused for hosts that are not loopback). NewFromEnv
@@ -26,6 +26,20 @@
 // WithResponse (request and correlation ids, Idempotency-Replayed, the key
 // used, rate-limit and quota values, attempts).
 //
+// # Requests are checked before they are sent
+//
+// Every call is checked against its operation's contract in openapi.yaml
+// before it is signed: required fields, enums, lengths, formats, the oneOf
+// alternatives of the order, quote and preflight bodies (one route form:
+// RouteID, DirectionID, IncomePaymentSystem+OutcomePaymentSystem,
+// FromCurrencyID+ToCurrencyID or From+To), a field sent with its alias,
+// each list filter's declared type, and path segments that are empty, "."
+// or "..". A refused call returns an *InvalidRequestError (matching
+// ErrInvalidRequest) listing every problem with the field named as the API
+// names it; nothing is sent and nothing is retried. The contracts are
+// generated from internal/apispec/openapi.yaml (go generate); no YAML is
+// read at run time.
+//
 // # Retries
 //
 // Network errors, 429 and 5xx (not 501) are retried only when repeating is
@@ -39,14 +53,32 @@
 // RetryPolicy.MaxRetryAfter or past the context deadline returns at once
 // with APIError.RetryAfter set. Other waits back off exponentially with full
 // jitter. A per-client token bucket (WithRetryBudget) caps retries when the
-// server is down. Calls are paced by the rate-limit window: the client
-// counts what its goroutines send against the Remaining value of the last
-// answer and, once the window is spent, waits for its reset before sending.
+// server is down. A rate_limit_exceeded 429 whose Retry-After fits the
+// deadline and MaxRetryAfter does not draw on that budget: it is the
+// server's schedule, not a failure (it still counts as an attempt).
+//
+// # Rate limits
+//
+// Calls are paced by the key's rate-limit window (X-RateLimit-*,
+// docs/api.md §7) so that callers do not see 429s. The client sends no more
+// than its share of what the last answer says is left, less its requests
+// in flight; the share is estimated from its own answers against the
+// server's count, so processes sharing a key settle at their part of it.
+// What is left is spread over the time left in the window; when a window
+// ends one request goes first and the others wait for its answer. A 429
+// that carries the window holds every call until the window ends. Public
+// calls are not paced. RateLimit reports the window and when and why calls
+// waited (PaceWait, WaitReason); the debug log says it too. WithLimiter
+// shares the window between processes through a Limiter, such as the
+// PostgreSQL one in package pglimiter.
 //
 // # Credentials and rotation
 //
 // SetCredentials and SetCredentialsSource swap the key atomically while
-// calls are in flight. RotateCredentials first runs the vendor's rotation
+// calls are in flight. A token with whitespace or control characters, or a
+// secret with whitespace at either end, is refused with
+// ErrInvalidCredentials (New, SetCredentials, RotateCredentials, or a
+// source's answer, which then fails the call without a retry). RotateCredentials first runs the vendor's rotation
 // check with the new key (GET /private/health/client, optionally a sandbox
 // order simulation) and switches only if it passes. ClientHealth records the
 // key's name, scopes, hmac_required and expires_at (KeyInfo) and logs a
@@ -62,7 +94,8 @@
 // says where the client's HMAC secret came from), *ResponseError (an answer that is not an
 // envelope: proxy HTML, empty or truncated body, redirect, oversized body;
 // it carries the status and a bounded snippet) or *RequestError (no answer:
-// transport error or the context's error, which errors.Is sees through). A
+// transport error or the context's error, which errors.Is sees through), or,
+// before anything is sent, *InvalidRequestError. A
 // write that may have reached the server without an answer matches
 // ErrOutcomeUnknown (a RequestError, or an error answer that came after an
 // unanswered attempt): repeat it with the same Idempotency-Key. Tokens and

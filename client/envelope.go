@@ -84,6 +84,7 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	if !st.quotaOK {
 		r.Quota = Quota{-1, -1, -1, -1}
 	}
+	r.RateLimit.Wait = st.paceWait
 	r.RequestID = resp.Header.Get("X-Request-Id")
 	r.CorrelationID = resp.Header.Get("X-Correlation-Id")
 

@@ -35,7 +35,7 @@ func FuzzFinish(f *testing.F) {
 		h.Set("Location", "https://elsewhere.example/"+remaining)
 		resp := &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: -1}
 		st := &callState{c: c, cl: statusCall("1"), attempts: 1, signed: true}
-		st.learn(resp)
+		st.learn(context.Background(), resp)
 		var out OrderStatus
 		_, err := st.finish(context.Background(), resp, &out)
 		if err == nil {

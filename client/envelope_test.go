@@ -242,7 +242,7 @@ func TestResponseMetadata(t *testing.T) {
 	}
 	rl, ok := c.RateLimit()
 	q, qok := c.Quota()
-	if !ok || !qok || rl != r.RateLimit || q != r.Quota {
+	if !ok || !qok || rl.Limit != r.RateLimit.Limit || rl.Remaining != r.RateLimit.Remaining || !rl.Reset.Equal(r.RateLimit.Reset) || q != r.Quota {
 		t.Fatalf("client snapshot %+v %+v", rl, q)
 	}
 	if _, err := c.do(context.Background(), statusCall("7"), nil, []CallOption{WithCorrelationID(strings.Repeat("x", 129))}); !errors.Is(err, ErrInvalidCorrelationID) {

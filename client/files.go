@@ -47,7 +47,7 @@ type UploadIntentParams struct {
 //
 // POST /private/files/upload-intents. Scope: public-api:files:write.
 func (c *Client) CreateUploadIntent(ctx context.Context, p UploadIntentParams, opts ...CallOption) (*UploadIntent, error) {
-	cl := &call{method: http.MethodPost, path: "/private/files/upload-intents", body: p, scope: "public-api:files:write", idempotent: true}
+	cl := &call{op: "POST /private/files/upload-intents", method: http.MethodPost, path: "/private/files/upload-intents", body: p, scope: "public-api:files:write", idempotent: true}
 	return callInto[UploadIntent](ctx, c, cl, "upload_intent", opts)
 }
 
@@ -55,7 +55,7 @@ func (c *Client) CreateUploadIntent(ctx context.Context, p UploadIntentParams, o
 //
 // GET /private/files/upload-intents/{intent}. Scope: public-api:files:read.
 func (c *Client) UploadIntent(ctx context.Context, intent string, opts ...CallOption) (*UploadIntent, error) {
-	cl := &call{method: http.MethodGet, path: intentPath(intent), scope: "public-api:files:read"}
+	cl := &call{op: "GET /private/files/upload-intents/{intent}", method: http.MethodGet, path: intentPath(intent), scope: "public-api:files:read"}
 	return callInto[UploadIntent](ctx, c, cl, "upload_intent", opts)
 }
 
@@ -183,7 +183,7 @@ func (c *Client) UploadFile(ctx context.Context, intent, name string, src Upload
 	if err != nil {
 		return nil, err
 	}
-	cl := &call{method: http.MethodPost, path: intentPath(intent) + "/commit", upload: up, scope: "public-api:files:write", idempotent: true}
+	cl := &call{op: "POST /private/files/upload-intents/{intent}/commit", method: http.MethodPost, path: intentPath(intent) + "/commit", upload: up, scope: "public-api:files:write", idempotent: true}
 	return callInto[UploadIntent](ctx, c, cl, "upload_intent", opts)
 }
 

@@ -20,7 +20,11 @@ func (f *Filters) Set(name, value string) *Filters {
 	return f
 }
 
-// In adds filter[name][]=v for each value: the server reads them as a list.
+// In adds filter[name][]=v for each value: the server reads them as a
+// list. Use it only for filters the server takes as arrays: every filter
+// openapi.yaml declares is one value (join several with commas, as
+// OrderListOptions.Status does), and a filter[name][] form of a declared
+// filter is refused before sending.
 func (f *Filters) In(name string, values ...string) *Filters {
 	for _, v := range values {
 		f.init().Add("filter["+name+"][]", v)
@@ -58,16 +62,12 @@ func (q *query) id(name string, n int64) *query {
 	return q
 }
 
-// list sets one value as filter[name]=v and several as filter[name][]=v...
-func (q *query) list(name string, vs []string) *query {
-	switch len(vs) {
-	case 0:
-	case 1:
-		q.v.Set("filter["+name+"]", vs[0])
-	default:
-		for _, v := range vs {
-			q.v.Add("filter["+name+"][]", v)
-		}
+// csv sets filter[name]=a,b: openapi.yaml declares such filters as one
+// comma-separated string (filter[status], example "paid,completed"), not
+// as filter[name][]=a&filter[name][]=b.
+func (q *query) csv(name string, vs []string) *query {
+	if len(vs) > 0 {
+		q.v.Set("filter["+name+"]", strings.Join(vs, ","))
 	}
 	return q
 }
@@ -144,7 +144,7 @@ func (o RouteListOptions) values() url.Values {
 // OrderListOptions filters (*Client).Orders.
 type OrderListOptions struct {
 	PageOptions
-	Status        []string // one or more status keys
+	Status        []string // one or more status keys, sent as filter[status]=a,b
 	ID            int64
 	PublicID      string
 	TrackingID    string
@@ -163,7 +163,7 @@ type OrderListOptions struct {
 }
 
 func (o OrderListOptions) values() url.Values {
-	return newQuery().list("status", o.Status).id("id", o.ID).str("public_id", o.PublicID).
+	return newQuery().csv("status", o.Status).id("id", o.ID).str("public_id", o.PublicID).
 		str("tracking_id", o.TrackingID).str("email", o.Email).str("from_requisite", o.FromRequisite).
 		str("to_requisite", o.ToRequisite).time("created_from", o.CreatedFrom).time("created_to", o.CreatedTo).
 		str("currency", o.Currency).str("amount_min", o.AmountMin).str("amount_max", o.AmountMax).

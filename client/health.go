@@ -27,7 +27,7 @@ type Pong struct {
 func (c *Client) Ping(ctx context.Context, opts ...CallOption) (*Pong, error) {
 	var res json.RawMessage
 	var r Response
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/ping", public: true}, &res, append(opts, WithResponse(&r)))
+	_, err := c.do(ctx, &call{op: "GET /ping", method: http.MethodGet, path: "/ping", public: true}, &res, append(opts, WithResponse(&r)))
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (c *Client) health(ctx context.Context, opts []CallOption) (*Health, error)
 	var res struct {
 		Health *Health `json:"health"`
 	}
-	cl := &call{method: http.MethodGet, path: "/private/health/client", scope: "public-api:client:health:read"}
+	cl := &call{op: "GET /private/health/client", method: http.MethodGet, path: "/private/health/client", scope: "public-api:client:health:read"}
 	// openapi.yaml wraps it as {"health":{...}}; accept it bare too.
 	dec := decodeWith(func(raw json.RawMessage) error {
 		if err := json.Unmarshal(raw, &res); err != nil || res.Health == nil {

@@ -13,7 +13,7 @@ import (
 //
 // GET /private/orders. Scope: public-api:orders:read.
 func (c *Client) Orders(ctx context.Context, o OrderListOptions, opts ...CallOption) iter.Seq2[Order, error] {
-	cl := call{method: http.MethodGet, path: "/private/orders", query: o.values(), scope: "public-api:orders:read"}
+	cl := call{op: "GET /private/orders", method: http.MethodGet, path: "/private/orders", query: o.values(), scope: "public-api:orders:read"}
 	return paginate[Order](ctx, c, cl, o.PageOptions, "orders", opts)
 }
 
@@ -23,7 +23,7 @@ func (c *Client) Orders(ctx context.Context, o OrderListOptions, opts ...CallOpt
 //
 // GET /private/orders/{order}. Scope: public-api:orders:read.
 func (c *Client) OrderDetails(ctx context.Context, order string, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodGet, path: "/private/orders/" + url.PathEscape(order), scope: "public-api:orders:read"}
+	cl := &call{op: "GET /private/orders/{order}", method: http.MethodGet, path: "/private/orders/" + url.PathEscape(order), scope: "public-api:orders:read"}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -31,14 +31,14 @@ func (c *Client) OrderDetails(ctx context.Context, order string, opts ...CallOpt
 //
 // GET /private/orders/statuses. Scope: public-api:orders:read.
 func (c *Client) OrderStatuses(ctx context.Context, opts ...CallOption) ([]OrderStatus, error) {
-	return c.statuses(ctx, &call{method: http.MethodGet, path: "/private/orders/statuses", scope: "public-api:orders:read"}, opts)
+	return c.statuses(ctx, &call{op: "GET /private/orders/statuses", method: http.MethodGet, path: "/private/orders/statuses", scope: "public-api:orders:read"}, opts)
 }
 
 // PublicOrderStatuses returns the order status dictionary without a token.
 //
 // GET /public/orders/statuses. Public: no token needed.
 func (c *Client) PublicOrderStatuses(ctx context.Context, opts ...CallOption) ([]OrderStatus, error) {
-	return c.statuses(ctx, &call{method: http.MethodGet, path: "/public/orders/statuses", public: true}, opts)
+	return c.statuses(ctx, &call{op: "GET /public/orders/statuses", method: http.MethodGet, path: "/public/orders/statuses", public: true}, opts)
 }
 
 func (c *Client) statuses(ctx context.Context, cl *call, opts []CallOption) ([]OrderStatus, error) {

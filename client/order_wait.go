@@ -67,6 +67,8 @@ func (c *Client) WaitForOrder(ctx context.Context, order string, o WaitOptions, 
 			}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case isLocalError(err):
+			return nil, err // refused before sending: the next poll would fail the same way
 		default:
 			var ae *APIError
 			if errors.As(err, &ae) {

@@ -7,25 +7,42 @@ import (
 )
 
 // CreateOrderParams is the body of an order (ExchangeOrderCreateRequest).
-// Select the route one way only: RouteID, or IncomePaymentSystem and
-// OutcomePaymentSystem, or From and To. The SDK sends the openapi.yaml
-// names (income_amount, income_account, ...), not their aliases.
+//
+// Select the route in exactly one of openapi.yaml's forms:
+//
+//	RouteID                                    route_id
+//	DirectionID                                direction_id (the same id, older name)
+//	IncomePaymentSystem + OutcomePaymentSystem income_payment_system, outcome_payment_system
+//	FromCurrencyID + ToCurrencyID              from_currency_id, to_currency_id
+//	From + To                                  from, to (letter codes)
+//
+// Amount, the give side, is required by openapi.yaml; OutcomeAmount (or
+// its alias ReceiveAmount) may be sent beside it. IncomeAccount and
+// OutcomeAccount have the aliases FromRequisite and ToRequisite. A request
+// that mixes route forms, lacks a form or an amount, or sets a field and
+// its alias is refused with an *InvalidRequestError before it is sent.
 type CreateOrderParams struct {
 	RouteID        int64  `json:"route_id,omitempty"`
 	Amount         string `json:"income_amount,omitempty"` // give amount, a decimal string; money is never a float
 	IncomeAccount  string `json:"income_account,omitempty"`
 	OutcomeAccount string `json:"outcome_account,omitempty"`
-	// TypeRate is "fixed" or "floating" ("0" and "1" also work).
+	// TypeRate is TypeRateFixed or TypeRateFloating ("0" and "1" also work).
 	TypeRate string `json:"type_rate,omitempty"`
 
-	OutcomeAmount        string         `json:"outcome_amount,omitempty"` // receive amount, instead of Amount
+	DirectionID          int64          `json:"direction_id,omitempty"`
+	OutcomeAmount        string         `json:"outcome_amount,omitempty"` // receive amount, beside Amount
+	ReceiveAmount        string         `json:"receive_amount,omitempty"` // alias of OutcomeAmount: set one
 	IncomePaymentSystem  int64          `json:"income_payment_system,omitempty"`
 	OutcomePaymentSystem int64          `json:"outcome_payment_system,omitempty"`
+	FromCurrencyID       int64          `json:"from_currency_id,omitempty"`
+	ToCurrencyID         int64          `json:"to_currency_id,omitempty"`
 	From                 string         `json:"from,omitempty"` // letter code
 	To                   string         `json:"to,omitempty"`
 	FromCode             string         `json:"from_code,omitempty"`
 	ToCode               string         `json:"to_code,omitempty"`
-	Email                string         `json:"email,omitempty"` // defaults to the key owner's email
+	FromRequisite        string         `json:"from_requisite,omitempty"` // alias of IncomeAccount: set one
+	ToRequisite          string         `json:"to_requisite,omitempty"`   // alias of OutcomeAccount: set one
+	Email                string         `json:"email,omitempty"`          // defaults to the key owner's email
 	FieldsIn             map[string]any `json:"fields_in,omitempty"`
 	FieldsOut            map[string]any `json:"fields_out,omitempty"`
 	DirectionFields      map[string]any `json:"direction_fields,omitempty"`
@@ -38,6 +55,12 @@ type CreateOrderParams struct {
 	PromoCode            string         `json:"promo_code,omitempty"`
 	Snapshot             *RouteSnapshot `json:"snapshot,omitempty"` // from Quote or PreflightOrder
 }
+
+// The values of TypeRate.
+const (
+	TypeRateFixed    = "fixed"
+	TypeRateFloating = "floating"
+)
 
 // Order is an exchange order.
 type Order struct {
@@ -89,11 +112,17 @@ func (a *OrderActions) Allowed(action string) bool {
 
 // ConfirmOrderParams is the body of ConfirmOrder.
 type ConfirmOrderParams struct {
-	Type       string `json:"type"` // "paid" or "unpaid"
+	Type       string `json:"type"` // ConfirmPaid or ConfirmUnpaid; required
 	IncomeCode string `json:"income_code,omitempty"`
 	NumTx      string `json:"num_tx,omitempty"`  // transaction number
 	NoteTx     string `json:"note_tx,omitempty"` // note for the operator
 }
+
+// The values of ConfirmOrderParams.Type.
+const (
+	ConfirmPaid   = "paid"
+	ConfirmUnpaid = "unpaid"
+)
 
 // CancelOrderParams is the body of CancelOrder.
 type CancelOrderParams struct {
@@ -106,7 +135,7 @@ type CancelOrderParams struct {
 //
 // POST /private/exchange/orders. Scope: public-api:exchange:orders:create.
 func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: "/private/exchange/orders", body: p, scope: "public-api:exchange:orders:create", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders", method: http.MethodPost, path: "/private/exchange/orders", body: p, scope: "public-api:exchange:orders:create", idempotent: true}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -115,7 +144,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...C
 //
 // GET /private/exchange/orders/{order}. Scope: public-api:orders:read.
 func (c *Client) Order(ctx context.Context, order string, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order), scope: "public-api:orders:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}", method: http.MethodGet, path: orderPath(order), scope: "public-api:orders:read"}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -125,7 +154,7 @@ func (c *Client) Order(ctx context.Context, order string, opts ...CallOption) (*
 //
 // GET /private/exchange/orders/{order}/status. Scope: public-api:orders:read.
 func (c *Client) OrderStatus(ctx context.Context, order string, opts ...CallOption) (*OrderStatus, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order) + "/status", scope: "public-api:orders:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}/status", method: http.MethodGet, path: orderPath(order) + "/status", scope: "public-api:orders:read"}
 	// No unwrapping key: OrderStatus reads the {"order":{...}} wrapper itself.
 	return callInto[OrderStatus](ctx, c, cl, "", opts)
 }
@@ -134,7 +163,7 @@ func (c *Client) OrderStatus(ctx context.Context, order string, opts ...CallOpti
 //
 // GET /private/exchange/orders/{order}/actions. Scope: public-api:exchange:orders:actions:read.
 func (c *Client) OrderActions(ctx context.Context, order string, opts ...CallOption) (*OrderActions, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order) + "/actions", scope: "public-api:exchange:orders:actions:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}/actions", method: http.MethodGet, path: orderPath(order) + "/actions", scope: "public-api:exchange:orders:actions:read"}
 	return callInto[OrderActions](ctx, c, cl, "actions", opts)
 }
 
@@ -144,7 +173,7 @@ func (c *Client) OrderActions(ctx context.Context, order string, opts ...CallOpt
 //
 // POST /private/exchange/orders/{order}/confirm. Scope: public-api:exchange:orders:confirm.
 func (c *Client) ConfirmOrder(ctx context.Context, order string, p ConfirmOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: orderPath(order) + "/confirm", body: p, scope: "public-api:exchange:orders:confirm", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders/{order}/confirm", method: http.MethodPost, path: orderPath(order) + "/confirm", body: p, scope: "public-api:exchange:orders:confirm", idempotent: true}
 	return callInto[Order](ctx, c, cl, "order", opts)
 }
 
@@ -153,7 +182,7 @@ func (c *Client) ConfirmOrder(ctx context.Context, order string, p ConfirmOrderP
 //
 // POST /private/exchange/orders/{order}/cancel. Scope: public-api:exchange:orders:cancel.
 func (c *Client) CancelOrder(ctx context.Context, order string, p CancelOrderParams, opts ...CallOption) (*Order, error) {
-	cl := &call{method: http.MethodPost, path: orderPath(order) + "/cancel", scope: "public-api:exchange:orders:cancel", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders/{order}/cancel", method: http.MethodPost, path: orderPath(order) + "/cancel", scope: "public-api:exchange:orders:cancel", idempotent: true}
 	if p != (CancelOrderParams{}) {
 		cl.body = p // openapi.yaml declares no body; send one only when there is a reason
 	}
@@ -165,7 +194,7 @@ func (c *Client) CancelOrder(ctx context.Context, order string, p CancelOrderPar
 //
 // DELETE /private/exchange/orders/{order}. Scope: public-api:exchange:orders:cancel.
 func (c *Client) DeleteOrder(ctx context.Context, order string, opts ...CallOption) error {
-	cl := &call{method: http.MethodDelete, path: orderPath(order), scope: "public-api:exchange:orders:cancel", idempotent: true}
+	cl := &call{op: "DELETE /private/exchange/orders/{order}", method: http.MethodDelete, path: orderPath(order), scope: "public-api:exchange:orders:cancel", idempotent: true}
 	_, err := c.do(ctx, cl, nil, opts)
 	return err
 }

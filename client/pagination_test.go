@@ -207,7 +207,7 @@ func TestListFiltersEncoding(t *testing.T) {
 	}
 	got := o.values()
 	want := url.Values{
-		"filter[status][]":     {"paid", "completed"},
+		"filter[status]":       {"paid,completed"}, // one string, as openapi.yaml declares it
 		"filter[tracking_id]":  {"TR-1"},
 		"filter[created_from]": {"2026-01-02T02:04:05Z"},
 		"filter[amount_min]":   {"10.5"},

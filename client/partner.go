@@ -79,7 +79,7 @@ func keepRaw(b []byte, v any, raw *json.RawMessage) error {
 // GET /private/partner. Scope: public-api:partner:read.
 func (c *Client) PartnerSummary(ctx context.Context, opts ...CallOption) (json.RawMessage, error) {
 	var out json.RawMessage
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/partner", scope: "public-api:partner:read"}, &out, opts)
+	_, err := c.do(ctx, &call{op: "GET /private/partner", method: http.MethodGet, path: "/private/partner", scope: "public-api:partner:read"}, &out, opts)
 	return out, err
 }
 
@@ -89,7 +89,7 @@ func (c *Client) PartnerSummary(ctx context.Context, opts ...CallOption) (json.R
 // GET /private/partner/statistics. Scope: public-api:partner:statistics:read.
 func (c *Client) PartnerStatistics(ctx context.Context, opts ...CallOption) (json.RawMessage, error) {
 	var out json.RawMessage
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/partner/statistics", scope: "public-api:partner:statistics:read"}, &out, opts)
+	_, err := c.do(ctx, &call{op: "GET /private/partner/statistics", method: http.MethodGet, path: "/private/partner/statistics", scope: "public-api:partner:statistics:read"}, &out, opts)
 	return out, err
 }
 
@@ -97,7 +97,7 @@ func (c *Client) PartnerStatistics(ctx context.Context, opts ...CallOption) (jso
 //
 // GET /private/partner/referrals. Scope: public-api:partner:referrals:read.
 func (c *Client) PartnerReferrals(ctx context.Context, o PartnerReferralListOptions, opts ...CallOption) iter.Seq2[PartnerReferral, error] {
-	cl := call{method: http.MethodGet, path: "/private/partner/referrals", query: o.values(), scope: "public-api:partner:referrals:read"}
+	cl := call{op: "GET /private/partner/referrals", method: http.MethodGet, path: "/private/partner/referrals", query: o.values(), scope: "public-api:partner:referrals:read"}
 	return paginate[PartnerReferral](ctx, c, cl, o.PageOptions, "referrals", opts)
 }
 
@@ -105,7 +105,7 @@ func (c *Client) PartnerReferrals(ctx context.Context, o PartnerReferralListOpti
 //
 // GET /private/partner/exchanges. Scope: public-api:partner:exchanges:read.
 func (c *Client) PartnerExchanges(ctx context.Context, o PartnerExchangeListOptions, opts ...CallOption) iter.Seq2[PartnerExchange, error] {
-	cl := call{method: http.MethodGet, path: "/private/partner/exchanges", query: o.values(), scope: "public-api:partner:exchanges:read"}
+	cl := call{op: "GET /private/partner/exchanges", method: http.MethodGet, path: "/private/partner/exchanges", query: o.values(), scope: "public-api:partner:exchanges:read"}
 	return paginate[PartnerExchange](ctx, c, cl, o.PageOptions, "exchanges", opts)
 }
 
@@ -113,6 +113,6 @@ func (c *Client) PartnerExchanges(ctx context.Context, o PartnerExchangeListOpti
 //
 // GET /private/partner/payouts. Scope: public-api:partner:payouts:read.
 func (c *Client) PartnerPayouts(ctx context.Context, o PartnerPayoutListOptions, opts ...CallOption) iter.Seq2[PartnerPayout, error] {
-	cl := call{method: http.MethodGet, path: "/private/partner/payouts", query: o.values(), scope: "public-api:partner:payouts:read"}
+	cl := call{op: "GET /private/partner/payouts", method: http.MethodGet, path: "/private/partner/payouts", query: o.values(), scope: "public-api:partner:payouts:read"}
 	return paginate[PartnerPayout](ctx, c, cl, o.PageOptions, "payouts", opts)
 }

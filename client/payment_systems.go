@@ -42,9 +42,12 @@ type PaymentSystem struct {
 		GiveTo      []RouteLink `json:"give_to"`
 		ReceiveFrom []RouteLink `json:"receive_from"`
 	} `json:"routes"`
-	Form    map[string]any   `json:"form"`    // free-form
-	Notices map[string]any   `json:"notices"` // free-form
-	Network map[string]any   `json:"network"` // free-form, may be null
+	Form    map[string]any `json:"form"`    // free-form
+	Notices map[string]any `json:"notices"` // free-form
+	Network map[string]any `json:"network"` // free-form, may be null
+	Filters struct {
+		IDs []int64 `json:"ids"` // as the server sends them; openapi.yaml gives them no further meaning
+	} `json:"filters"`
 	Sorting map[string]int64 `json:"sorting"`
 }
 
@@ -60,6 +63,6 @@ type RouteLink struct {
 //
 // GET /private/exchange/payment-systems. Scope: public-api:exchange:routes:read.
 func (c *Client) PaymentSystems(ctx context.Context, o PaymentSystemListOptions, opts ...CallOption) iter.Seq2[PaymentSystem, error] {
-	cl := call{method: http.MethodGet, path: "/private/exchange/payment-systems", query: o.values(), scope: "public-api:exchange:routes:read"}
+	cl := call{op: "GET /private/exchange/payment-systems", method: http.MethodGet, path: "/private/exchange/payment-systems", query: o.values(), scope: "public-api:exchange:routes:read"}
 	return paginate[PaymentSystem](ctx, c, cl, o.PageOptions, "payment_systems", opts)
 }

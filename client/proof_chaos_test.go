@@ -20,6 +20,8 @@ import (
 // Idempotency-Key converges to exactly one order per business operation;
 // no signature is ever replayed or invalid.
 func TestProofChaosCreateOrder(t *testing.T) {
+	// Parallel: it overlaps the busy-key proofs, which mostly wait.
+	t.Parallel()
 	const calls, workers = 2000, 16
 	s := clienttest.NewServer(t, clienttest.WithRateLimit(0, 0))
 	s.SetLatency(time.Millisecond)

@@ -146,6 +146,8 @@ func must(t *testing.T, err error) {
 // fake-exchanger prints its own key on stdout by design, for the user to
 // copy; its diagnostics on stderr must not repeat it.)
 func TestProofHygieneExamples(t *testing.T) {
+	// Parallel: it overlaps the busy-key proofs, which mostly wait.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds every example")
 	}

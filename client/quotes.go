@@ -6,20 +6,25 @@ import (
 )
 
 // QuoteParams is the body of a quote (ExchangeQuoteRequest). Select the
-// route one way only: RouteID, or IncomePaymentSystem and
-// OutcomePaymentSystem, or From and To (letter codes). Amount is the give
-// side, a decimal string.
+// route in exactly one of openapi.yaml's forms: RouteID; DirectionID;
+// IncomePaymentSystem and OutcomePaymentSystem; FromCurrencyID and
+// ToCurrencyID; or From and To (letter codes). Amount, the give side, is
+// required. A mix of forms, or none, is refused with an
+// *InvalidRequestError before anything is sent.
 type QuoteParams struct {
 	RouteID              int64  `json:"route_id,omitempty"`
+	DirectionID          int64  `json:"direction_id,omitempty"`
 	IncomePaymentSystem  int64  `json:"income_payment_system,omitempty"`
 	OutcomePaymentSystem int64  `json:"outcome_payment_system,omitempty"`
+	FromCurrencyID       int64  `json:"from_currency_id,omitempty"`
+	ToCurrencyID         int64  `json:"to_currency_id,omitempty"`
 	From                 string `json:"from,omitempty"` // letter code, e.g. "USDTTRC20"
 	To                   string `json:"to,omitempty"`
 	FromCode             string `json:"from_code,omitempty"`
 	ToCode               string `json:"to_code,omitempty"`
 	Amount               string `json:"amount,omitempty"` // decimal string; money is never a float
 	CityID               int64  `json:"city_id,omitempty"`
-	// TypeRate is "fixed" or "floating" ("0" and "1" also work).
+	// TypeRate is TypeRateFixed or TypeRateFloating ("0" and "1" also work).
 	TypeRate                 string         `json:"type_rate,omitempty"`
 	SelectedFeeType          string         `json:"selected_fee_type,omitempty"`
 	SelectedFees             map[string]any `json:"selected_fees,omitempty"`
@@ -76,7 +81,7 @@ func (c *Client) Quote(ctx context.Context, p QuoteParams, opts ...CallOption) (
 		Quote    *Quote         `json:"quote"`
 		Snapshot *RouteSnapshot `json:"snapshot"`
 	}
-	cl := &call{method: http.MethodPost, path: "/private/exchange/quotes", body: p, scope: "public-api:exchange:quotes:read", safe: true}
+	cl := &call{op: "POST /private/exchange/quotes", method: http.MethodPost, path: "/private/exchange/quotes", body: p, scope: "public-api:exchange:quotes:read", safe: true}
 	out, err := callInto[result](ctx, c, cl, "", opts)
 	if err != nil {
 		return nil, err
@@ -89,7 +94,8 @@ func (c *Client) Quote(ctx context.Context, p QuoteParams, opts ...CallOption) (
 }
 
 // PreflightParams is the body of a preflight (and of a sandbox
-// simulation): a quote plus the order's accounts and fields.
+// simulation): a quote, with its route forms, plus the order's accounts
+// and fields.
 type PreflightParams struct {
 	QuoteParams
 	IncomeAccount      string         `json:"income_account,omitempty"`
@@ -124,6 +130,6 @@ type MissingField struct {
 //
 // POST /private/exchange/orders/preflight. Scope: public-api:exchange:preflight:read.
 func (c *Client) PreflightOrder(ctx context.Context, p PreflightParams, opts ...CallOption) (*Preflight, error) {
-	cl := &call{method: http.MethodPost, path: "/private/exchange/orders/preflight", body: p, scope: "public-api:exchange:preflight:read", safe: true}
+	cl := &call{op: "POST /private/exchange/orders/preflight", method: http.MethodPost, path: "/private/exchange/orders/preflight", body: p, scope: "public-api:exchange:preflight:read", safe: true}
 	return callInto[Preflight](ctx, c, cl, "preflight", opts)
 }

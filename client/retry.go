@@ -26,10 +26,13 @@ const peekLimit = 64 << 10
 // error: do turns the last response or error into the caller's error.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	c := st.c
-	st.releasePace()
+	// Learn the answer's Remaining before the attempt stops counting as in
+	// flight: the other way round, a goroutine pacing in between would see
+	// the request neither in flight nor in Remaining, and send one too many.
 	if resp != nil {
-		st.learn(resp)
+		st.learn(ctx, resp)
 	}
+	st.releasePace()
 	if ctx.Err() != nil || st.fatal != nil {
 		return false, nil
 	}
@@ -37,23 +40,38 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		if !retryableTransportError(err) {
 			return false, nil
 		}
-		return st.schedule(ctx, c.backoff(st.attempts), "transport error", false), nil
+		return st.schedule(ctx, c.backoff(st.attempts), "transport error", plainRetry), nil
 	}
 	code := resp.StatusCode
 	switch {
 	case code == http.StatusTooManyRequests:
 		ae := st.peek(resp)
-		ra, ok := retryAfter(resp.Header, c.clock.serverNow())
+		now := c.clock.serverNow()
+		ra, ok := retryAfter(resp.Header, now)
 		if !ok {
 			if ae.Code == "quota_exceeded" {
 				return false, nil // a spent quota is waited out only on the server's word
 			}
 			ra = c.backoff(st.attempts)
 		}
+		if ae.Code != "quota_exceeded" {
+			ra = rateLimitWait(ra, st.rate, st.rateOK, now)
+		}
 		if ra > c.retry.MaxRetryAfter {
 			return false, nil
 		}
-		return st.schedule(ctx, ra, "429 "+ae.Code, false), nil
+		if ok && ae.Code != "quota_exceeded" && !st.cl.public {
+			// The server named when its window has room again. Such a wait
+			// is the server's schedule, not a sign of trouble, so it does
+			// not draw on the retry budget (see serverPaced). When the
+			// answer carries the key's window (X-RateLimit-*), the window is
+			// spent for every call of the client, not only this one.
+			if st.rateOK {
+				c.limits.holdUntil(now.Add(ra))
+			}
+			return st.schedule(ctx, ra, "429 "+ae.Code, serverPaced), nil
+		}
+		return st.schedule(ctx, ra, "429 "+ae.Code, plainRetry), nil
 	case code >= 500 && code != http.StatusNotImplemented:
 		st.peek(resp)
 		wait := c.backoff(st.attempts)
@@ -63,7 +81,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			}
 			wait = ra
 		}
-		return st.schedule(ctx, wait, strconv.Itoa(code), false), nil
+		return st.schedule(ctx, wait, strconv.Itoa(code), plainRetry), nil
 	case code == http.StatusUnauthorized:
 		// The server checks signatures before doing anything, so repeating
 		// is safe for every method; each attempt has a fresh nonce anyway.
@@ -76,26 +94,46 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		switch {
 		case ae.Code == "signature_replay" && !st.replayRetry:
 			st.replayRetry = true
-			return st.schedule(ctx, 0, "signature_replay", true), nil
+			return st.schedule(ctx, 0, "signature_replay", signatureRetry), nil
 		case ae.Code == "invalid_signature" && st.signed && !st.skewRetried && c.clock.Offset() != st.offset:
 			st.skewRetried = true
-			return st.schedule(ctx, 0, "invalid_signature after clock correction", true), nil
+			return st.schedule(ctx, 0, "invalid_signature after clock correction", signatureRetry), nil
 		case ae.Code == "invalid_token" && !st.rotationRetried && st.credentialsChanged(ctx):
 			// The attempt carried a key that was replaced while it was in
 			// flight and revoked since: the new key decides.
 			st.rotationRetried = true
-			return st.schedule(ctx, 0, "invalid_token after a credentials change", true), nil
+			return st.schedule(ctx, 0, "invalid_token after a credentials change", signatureRetry), nil
 		}
 	}
 	return false, nil
 }
 
+// retryKind says what a retry is, for the attempt count and the budget.
+type retryKind int
+
+const (
+	// plainRetry: a failure retried after a backoff or Retry-After; it
+	// counts as an attempt and draws on the retry budget.
+	plainRetry retryKind = iota
+	// serverPaced: a rate-limit 429 whose Retry-After fits the caller's
+	// deadline and MaxRetryAfter. It counts as an attempt but does not draw
+	// on the budget: the budget guards a failing server against retry
+	// storms, while this retry is sent when the server said it has room,
+	// and the pacer holds every call of the client until then. Drawing on
+	// the budget here turned a busy but healthy key into caller-visible
+	// 429s once the budget ran dry.
+	serverPaced
+	// signatureRetry: a signature refused for a reason the client fixed
+	// (replay, clock, rotated key); free of the attempt count and budget.
+	signatureRetry
+)
+
 // schedule approves a retry after wait if the call may be repeated, has
 // attempts left, can wait that long within its deadline and the client's
-// retry budget allows it. signature retries are free of the attempt count
-// and the budget.
-func (st *callState) schedule(ctx context.Context, wait time.Duration, reason string, signature bool) bool {
+// retry budget allows it (see retryKind).
+func (st *callState) schedule(ctx context.Context, wait time.Duration, reason string, kind retryKind) bool {
 	c := st.c
+	signature := kind == signatureRetry
 	if !signature && !st.mayRepeat() {
 		return false
 	}
@@ -108,7 +146,7 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, reason st
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return false
 	}
-	if !signature && !c.budget.take() {
+	if kind == plainRetry && !c.budget.take() {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "client: retry budget spent, not retrying",
 			slog.String("method", st.cl.method), slog.String("path", st.cl.path), slog.String("reason", reason))
 		return false
@@ -196,6 +234,19 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return d, true
 }
 
+// rateLimitWait is the wait a rate-limit 429 asks for: its Retry-After,
+// or less when the answer's X-RateLimit-Reset names an earlier end of the
+// window. Retry-After has whole seconds and is rounded up, so on its own
+// it would keep the client idle for up to a second of the next window.
+func rateLimitWait(ra time.Duration, rl RateLimit, ok bool, now time.Time) time.Duration {
+	if ok && rl.Reset.After(now) {
+		if d := rl.Reset.Sub(now); d < ra {
+			return d
+		}
+	}
+	return ra
+}
+
 // retryableTransportError reports whether a transport error may be
 // retried: not for TLS certificate problems, refused credentials or our own
 // refusals, nor for response headers over the limit, which repeat
@@ -234,12 +285,12 @@ func (st *callState) peek(resp *http.Response) *APIError {
 func (st *callState) releasePace() {
 	if st.paceHeld {
 		st.paceHeld = false
-		st.c.limits.answered()
+		st.c.limits.answered(st.paceEpoch)
 	}
 }
 
 // learn takes the clock offset and rate-limit values from an answer.
-func (st *callState) learn(resp *http.Response) {
+func (st *callState) learn(ctx context.Context, resp *http.Response) {
 	c := st.c
 	// An answer with a Date (or from a cache) is not read for
 	// meta.timestamp as well (applyMeta).
@@ -250,7 +301,16 @@ func (st *callState) learn(resp *http.Response) {
 	}
 	st.rate, st.rateOK = parseRateLimit(resp.Header)
 	st.quota, st.quotaOK = parseQuota(resp.Header)
-	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK, c.clock.serverNow())
+	if st.cl.public {
+		// Not counted against the key's window: nothing to pace by.
+		return
+	}
+	c.limits.record(st.rate, st.rateOK, st.quota, st.quotaOK, c.clock.serverNow(), resp.StatusCode == http.StatusTooManyRequests)
+	if c.limiter != nil && st.rateOK {
+		if err := c.limiter.Observe(ctx, st.rate); err != nil {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "client: shared rate limiter did not take the answer's window", slog.String("error", err.Error()))
+		}
+	}
 }
 
 // retryBudget is a token bucket of retries shared by a client's calls.

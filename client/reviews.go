@@ -36,7 +36,7 @@ type ReviewParams struct {
 //
 // GET /private/reviews. Scope: public-api:reviews:read.
 func (c *Client) Reviews(ctx context.Context, o ReviewListOptions, opts ...CallOption) iter.Seq2[Review, error] {
-	cl := call{method: http.MethodGet, path: "/private/reviews", query: o.values(), scope: "public-api:reviews:read"}
+	cl := call{op: "GET /private/reviews", method: http.MethodGet, path: "/private/reviews", query: o.values(), scope: "public-api:reviews:read"}
 	return paginate[Review](ctx, c, cl, o.PageOptions, "reviews", opts)
 }
 
@@ -45,6 +45,6 @@ func (c *Client) Reviews(ctx context.Context, o ReviewListOptions, opts ...CallO
 //
 // POST /private/reviews. Scope: public-api:reviews:write.
 func (c *Client) CreateReview(ctx context.Context, p ReviewParams, opts ...CallOption) (*Review, error) {
-	cl := &call{method: http.MethodPost, path: "/private/reviews", body: p, scope: "public-api:reviews:write", idempotent: true}
+	cl := &call{op: "POST /private/reviews", method: http.MethodPost, path: "/private/reviews", body: p, scope: "public-api:reviews:write", idempotent: true}
 	return callInto[Review](ctx, c, cl, "review", opts)
 }

@@ -44,6 +44,9 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 	if next.Token == "" {
 		return nil, fmt.Errorf("%w: the new credentials have no token", ErrRotationCheckFailed)
 	}
+	if err := checkCredentials(next); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRotationCheckFailed, err)
+	}
 	// The new credentials come last, so no option can send the check with
 	// the old key.
 	checkOpts := append(slices.Clip(callOpts), withCredentials(next))
@@ -72,13 +75,13 @@ func (c *Client) RotateCredentials(ctx context.Context, next Credentials, opts R
 		return h, fmt.Errorf("%w: the health check did not report the key's scopes", ErrRotationCheckFailed)
 	}
 	if opts.SimulateOrder != nil {
-		cl := &call{method: http.MethodPost, path: "/private/sandbox/exchange/orders/simulate",
+		cl := &call{op: "POST /private/sandbox/exchange/orders/simulate", method: http.MethodPost, path: "/private/sandbox/exchange/orders/simulate",
 			body: opts.SimulateOrder, scope: "public-api:sandbox:run", idempotent: true}
 		if _, err := c.do(ctx, cl, nil, checkOpts); err != nil {
 			return h, fmt.Errorf("%w: sandbox simulation with the new key: %w", ErrRotationCheckFailed, err)
 		}
 	}
-	c.SetCredentials(next)
+	_ = c.SetCredentials(next) // next passed checkCredentials above
 	if h.Key != nil {
 		c.keyInfo.Store(h.Key)
 		c.warnExpiry(ctx, h.Key)

@@ -100,10 +100,12 @@ type RouteCapabilities struct {
 	OperationContract *OperationContract        `json:"operation_contract"`
 }
 
-// RouteQuery selects a route for RouteDetailsByQuery: by id, or by a
-// currency pair (ids or letter codes). Set one way only.
+// RouteQuery selects a route for RouteDetailsByQuery: by id (RouteID, or
+// its older name DirectionID), or by a currency pair (ids or letter codes).
+// Set one way only.
 type RouteQuery struct {
 	RouteID        int64
+	DirectionID    int64
 	FromCurrencyID int64
 	ToCurrencyID   int64
 	From, To       string // letter codes, e.g. "USDT", "USD"
@@ -113,7 +115,7 @@ type RouteQuery struct {
 //
 // GET /private/exchange/routes. Scope: public-api:exchange:routes:read.
 func (c *Client) Routes(ctx context.Context, o RouteListOptions, opts ...CallOption) iter.Seq2[Route, error] {
-	cl := call{method: http.MethodGet, path: "/private/exchange/routes", query: o.values(), scope: "public-api:exchange:routes:read"}
+	cl := call{op: "GET /private/exchange/routes", method: http.MethodGet, path: "/private/exchange/routes", query: o.values(), scope: "public-api:exchange:routes:read"}
 	return paginate[Route](ctx, c, cl, o.PageOptions, "routes", opts)
 }
 
@@ -121,7 +123,7 @@ func (c *Client) Routes(ctx context.Context, o RouteListOptions, opts ...CallOpt
 //
 // GET /private/exchange/routes/{route}. Scope: public-api:exchange:routes:read.
 func (c *Client) Route(ctx context.Context, route int64, opts ...CallOption) (*Route, error) {
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route), scope: "public-api:exchange:routes:read"}
+	cl := &call{op: "GET /private/exchange/routes/{route}", method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route), scope: "public-api:exchange:routes:read"}
 	return callInto[Route](ctx, c, cl, "route", opts)
 }
 
@@ -129,7 +131,7 @@ func (c *Client) Route(ctx context.Context, route int64, opts ...CallOption) (*R
 //
 // GET /private/exchange/routes/{route}/details. Scope: public-api:exchange:routes:read.
 func (c *Client) RouteDetails(ctx context.Context, route int64, opts ...CallOption) (*RouteDetails, error) {
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route) + "/details", scope: "public-api:exchange:routes:read"}
+	cl := &call{op: "GET /private/exchange/routes/{route}/details", method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route) + "/details", scope: "public-api:exchange:routes:read"}
 	return callInto[RouteDetails](ctx, c, cl, "details", opts)
 }
 
@@ -138,7 +140,7 @@ func (c *Client) RouteDetails(ctx context.Context, route int64, opts ...CallOpti
 //
 // GET /private/exchange/routes/{from}/{to}/details. Scope: public-api:exchange:routes:read.
 func (c *Client) RouteDetailsByPair(ctx context.Context, from, to int64, opts ...CallOption) (*RouteDetails, error) {
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(from) + "/" + idSeg(to) + "/details", scope: "public-api:exchange:routes:read"}
+	cl := &call{op: "GET /private/exchange/routes/{from}/{to}/details", method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(from) + "/" + idSeg(to) + "/details", scope: "public-api:exchange:routes:read"}
 	return callInto[RouteDetails](ctx, c, cl, "details", opts)
 }
 
@@ -149,6 +151,7 @@ func (c *Client) RouteDetailsByPair(ctx context.Context, from, to int64, opts ..
 func (c *Client) RouteDetailsByQuery(ctx context.Context, q RouteQuery, opts ...CallOption) (*RouteDetails, error) {
 	v := url.Values{}
 	setInt(v, "route_id", q.RouteID)
+	setInt(v, "direction_id", q.DirectionID)
 	setInt(v, "from_currency_id", q.FromCurrencyID)
 	setInt(v, "to_currency_id", q.ToCurrencyID)
 	if q.From != "" {
@@ -157,7 +160,7 @@ func (c *Client) RouteDetailsByQuery(ctx context.Context, q RouteQuery, opts ...
 	if q.To != "" {
 		v.Set("to", q.To)
 	}
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/details", query: v, scope: "public-api:exchange:routes:read"}
+	cl := &call{op: "GET /private/exchange/routes/details", method: http.MethodGet, path: "/private/exchange/routes/details", query: v, scope: "public-api:exchange:routes:read"}
 	return callInto[RouteDetails](ctx, c, cl, "details", opts)
 }
 
@@ -165,7 +168,7 @@ func (c *Client) RouteDetailsByQuery(ctx context.Context, q RouteQuery, opts ...
 //
 // GET /private/exchange/routes/{route}/capabilities. Scope: public-api:exchange:capabilities:read.
 func (c *Client) RouteCapabilities(ctx context.Context, route int64, opts ...CallOption) (*RouteCapabilities, error) {
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route) + "/capabilities", scope: "public-api:exchange:capabilities:read"}
+	cl := &call{op: "GET /private/exchange/routes/{route}/capabilities", method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(route) + "/capabilities", scope: "public-api:exchange:capabilities:read"}
 	return callInto[RouteCapabilities](ctx, c, cl, "capabilities", opts)
 }
 
@@ -174,7 +177,7 @@ func (c *Client) RouteCapabilities(ctx context.Context, route int64, opts ...Cal
 //
 // GET /private/exchange/routes/{from}/{to}/capabilities. Scope: public-api:exchange:capabilities:read.
 func (c *Client) RouteCapabilitiesByPair(ctx context.Context, from, to int64, opts ...CallOption) (*RouteCapabilities, error) {
-	cl := &call{method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(from) + "/" + idSeg(to) + "/capabilities", scope: "public-api:exchange:capabilities:read"}
+	cl := &call{op: "GET /private/exchange/routes/{from}/{to}/capabilities", method: http.MethodGet, path: "/private/exchange/routes/" + idSeg(from) + "/" + idSeg(to) + "/capabilities", scope: "public-api:exchange:capabilities:read"}
 	return callInto[RouteCapabilities](ctx, c, cl, "capabilities", opts)
 }
 

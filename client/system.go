@@ -117,7 +117,7 @@ type TokenSummary struct {
 // GET /openapi.yaml. Public: no token needed.
 func (c *Client) OpenAPIDocument(ctx context.Context, opts ...CallOption) ([]byte, error) {
 	var doc []byte
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/openapi.yaml", public: true, raw: "application/yaml"}, &doc, opts)
+	_, err := c.do(ctx, &call{op: "GET /openapi.yaml", method: http.MethodGet, path: "/openapi.yaml", public: true, raw: "application/yaml"}, &doc, opts)
 	return doc, err
 }
 
@@ -126,7 +126,7 @@ func (c *Client) OpenAPIDocument(ctx context.Context, opts ...CallOption) ([]byt
 //
 // GET /private/ping. Token needed, no scope.
 func (c *Client) PingPrivate(ctx context.Context, opts ...CallOption) error {
-	_, err := c.do(ctx, &call{method: http.MethodGet, path: "/private/ping"}, nil, opts)
+	_, err := c.do(ctx, &call{op: "GET /private/ping", method: http.MethodGet, path: "/private/ping"}, nil, opts)
 	return err
 }
 
@@ -134,7 +134,7 @@ func (c *Client) PingPrivate(ctx context.Context, opts ...CallOption) error {
 //
 // GET /public/contracts. Public: no token needed.
 func (c *Client) PublicContracts(ctx context.Context, opts ...CallOption) ([]ContractVersion, error) {
-	return c.contracts(ctx, &call{method: http.MethodGet, path: "/public/contracts", public: true}, opts)
+	return c.contracts(ctx, &call{op: "GET /public/contracts", method: http.MethodGet, path: "/public/contracts", public: true}, opts)
 }
 
 // PublicContract returns one contract version by key, e.g.
@@ -142,14 +142,14 @@ func (c *Client) PublicContracts(ctx context.Context, opts ...CallOption) ([]Con
 //
 // GET /public/contracts/{contract}. Public: no token needed.
 func (c *Client) PublicContract(ctx context.Context, key string, opts ...CallOption) (*ContractVersion, error) {
-	return c.contract(ctx, &call{method: http.MethodGet, path: "/public/contracts/" + url.PathEscape(key), public: true}, opts)
+	return c.contract(ctx, &call{op: "GET /public/contracts/{contract}", method: http.MethodGet, path: "/public/contracts/" + url.PathEscape(key), public: true}, opts)
 }
 
 // PublicSchemas lists the JSON Schema registry.
 //
 // GET /public/schemas. Public: no token needed.
 func (c *Client) PublicSchemas(ctx context.Context, opts ...CallOption) ([]SchemaRegistryItem, error) {
-	return c.schemas(ctx, &call{method: http.MethodGet, path: "/public/schemas", public: true}, opts)
+	return c.schemas(ctx, &call{op: "GET /public/schemas", method: http.MethodGet, path: "/public/schemas", public: true}, opts)
 }
 
 // PublicSchema returns one JSON Schema document by key, e.g.
@@ -157,56 +157,56 @@ func (c *Client) PublicSchemas(ctx context.Context, opts ...CallOption) ([]Schem
 //
 // GET /public/schemas/{schema}. Public: no token needed.
 func (c *Client) PublicSchema(ctx context.Context, key string, opts ...CallOption) (json.RawMessage, error) {
-	return c.schema(ctx, &call{method: http.MethodGet, path: "/public/schemas/" + url.PathEscape(key), public: true}, opts)
+	return c.schema(ctx, &call{op: "GET /public/schemas/{schema}", method: http.MethodGet, path: "/public/schemas/" + url.PathEscape(key), public: true}, opts)
 }
 
 // Contracts lists the contract versions, authenticated.
 //
 // GET /private/contracts. Scope: public-api:contracts:read.
 func (c *Client) Contracts(ctx context.Context, opts ...CallOption) ([]ContractVersion, error) {
-	return c.contracts(ctx, &call{method: http.MethodGet, path: "/private/contracts", scope: "public-api:contracts:read"}, opts)
+	return c.contracts(ctx, &call{op: "GET /private/contracts", method: http.MethodGet, path: "/private/contracts", scope: "public-api:contracts:read"}, opts)
 }
 
 // Contract returns one contract version by key, authenticated.
 //
 // GET /private/contracts/{contract}. Scope: public-api:contracts:read.
 func (c *Client) Contract(ctx context.Context, key string, opts ...CallOption) (*ContractVersion, error) {
-	return c.contract(ctx, &call{method: http.MethodGet, path: "/private/contracts/" + url.PathEscape(key), scope: "public-api:contracts:read"}, opts)
+	return c.contract(ctx, &call{op: "GET /private/contracts/{contract}", method: http.MethodGet, path: "/private/contracts/" + url.PathEscape(key), scope: "public-api:contracts:read"}, opts)
 }
 
 // Schemas lists the JSON Schema registry, authenticated.
 //
 // GET /private/schemas. Scope: public-api:schemas:read.
 func (c *Client) Schemas(ctx context.Context, opts ...CallOption) ([]SchemaRegistryItem, error) {
-	return c.schemas(ctx, &call{method: http.MethodGet, path: "/private/schemas", scope: "public-api:schemas:read"}, opts)
+	return c.schemas(ctx, &call{op: "GET /private/schemas", method: http.MethodGet, path: "/private/schemas", scope: "public-api:schemas:read"}, opts)
 }
 
 // Schema returns one JSON Schema document by key, authenticated.
 //
 // GET /private/schemas/{schema}. Scope: public-api:schemas:read.
 func (c *Client) Schema(ctx context.Context, key string, opts ...CallOption) (json.RawMessage, error) {
-	return c.schema(ctx, &call{method: http.MethodGet, path: "/private/schemas/" + url.PathEscape(key), scope: "public-api:schemas:read"}, opts)
+	return c.schema(ctx, &call{op: "GET /private/schemas/{schema}", method: http.MethodGet, path: "/private/schemas/" + url.PathEscape(key), scope: "public-api:schemas:read"}, opts)
 }
 
 // Scopes lists the scopes an API key can be granted.
 //
 // GET /private/scopes. Scope: public-api:scopes:read.
 func (c *Client) Scopes(ctx context.Context, opts ...CallOption) ([]Scope, error) {
-	return callList[Scope](ctx, c, &call{method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, "scopes", opts)
+	return callList[Scope](ctx, c, &call{op: "GET /private/scopes", method: http.MethodGet, path: "/private/scopes", scope: "public-api:scopes:read"}, "scopes", opts)
 }
 
 // Usage returns the token's usage, quota and billing summary.
 //
 // GET /private/usage. Scope: public-api:usage:read.
 func (c *Client) Usage(ctx context.Context, opts ...CallOption) (*Usage, error) {
-	return callInto[Usage](ctx, c, &call{method: http.MethodGet, path: "/private/usage", scope: "public-api:usage:read"}, "", opts)
+	return callInto[Usage](ctx, c, &call{op: "GET /private/usage", method: http.MethodGet, path: "/private/usage", scope: "public-api:usage:read"}, "", opts)
 }
 
 // ClientProfile returns the profile of the client that owns the token.
 //
 // GET /private/client. Scope: public-api:client:read.
 func (c *Client) ClientProfile(ctx context.Context, opts ...CallOption) (*ClientProfile, error) {
-	return callInto[ClientProfile](ctx, c, &call{method: http.MethodGet, path: "/private/client", scope: "public-api:client:read"}, "client", opts)
+	return callInto[ClientProfile](ctx, c, &call{op: "GET /private/client", method: http.MethodGet, path: "/private/client", scope: "public-api:client:read"}, "client", opts)
 }
 
 func (c *Client) contracts(ctx context.Context, cl *call, opts []CallOption) ([]ContractVersion, error) {

@@ -39,11 +39,15 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		closeBody(req)
 		return nil, errForeignHost
 	}
-	if err := c.pace(ctx); err != nil {
-		closeBody(req)
-		return nil, err
+	if !st.cl.public {
+		// Public operations carry no key: they do not count against its window.
+		ep, err := c.pace(ctx, st)
+		if err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		st.paceHeld, st.paceEpoch = true, ep
 	}
-	st.paceHeld = true
 	// A shallow copy with its own header map: the caller's request is not
 	// modified, and an earlier attempt still being written is not raced.
 	r := new(http.Request)

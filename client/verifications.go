@@ -94,7 +94,8 @@ type IdentityVerificationParams struct {
 
 // CardVerificationParams is the body of CreateCardVerification.
 type CardVerificationParams struct {
-	Order      string `json:"order,omitempty"` // id, public_id or tracking_id
+	Order      string `json:"order,omitempty"`    // id, public_id or tracking_id
+	OrderID    string `json:"order_id,omitempty"` // the order's numeric id, for servers that read order_id
 	CurrencyID int64  `json:"currency_id,omitempty"`
 	CardNumber string `json:"card_number"`
 	Name       string `json:"name,omitempty"`
@@ -120,7 +121,7 @@ func (c *Client) VerificationRequirements(ctx context.Context, q VerificationReq
 	setInt(v, "route_id", q.RouteID)
 	setInt(v, "income_payment_system", q.IncomePaymentSystem)
 	setInt(v, "outcome_payment_system", q.OutcomePaymentSystem)
-	cl := &call{method: http.MethodGet, path: "/private/verifications/requirements", query: v, scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/verifications/requirements", method: http.MethodGet, path: "/private/verifications/requirements", query: v, scope: "public-api:verifications:read"}
 	return callInto[VerificationRequirements](ctx, c, cl, "requirements", opts)
 }
 
@@ -128,7 +129,7 @@ func (c *Client) VerificationRequirements(ctx context.Context, q VerificationReq
 //
 // GET /private/exchange/orders/{order}/verifications. Scope: public-api:verifications:read.
 func (c *Client) OrderVerificationRequirements(ctx context.Context, order string, opts ...CallOption) (*VerificationRequirements, error) {
-	cl := &call{method: http.MethodGet, path: orderPath(order) + "/verifications", scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/exchange/orders/{order}/verifications", method: http.MethodGet, path: orderPath(order) + "/verifications", scope: "public-api:verifications:read"}
 	return callInto[VerificationRequirements](ctx, c, cl, "requirements", opts)
 }
 
@@ -138,7 +139,7 @@ func (c *Client) OrderVerificationRequirements(ctx context.Context, order string
 // POST /private/exchange/orders/{order}/verifications/submit. Scope: public-api:verifications:write.
 func (c *Client) SubmitOrderVerification(ctx context.Context, order string, p OrderVerificationParams, opts ...CallOption) (json.RawMessage, error) {
 	var out json.RawMessage
-	cl := &call{method: http.MethodPost, path: orderPath(order) + "/verifications/submit", body: p, scope: "public-api:verifications:write", idempotent: true}
+	cl := &call{op: "POST /private/exchange/orders/{order}/verifications/submit", method: http.MethodPost, path: orderPath(order) + "/verifications/submit", body: p, scope: "public-api:verifications:write", idempotent: true}
 	_, err := c.do(ctx, cl, &out, opts)
 	return out, err
 }
@@ -148,7 +149,7 @@ func (c *Client) SubmitOrderVerification(ctx context.Context, order string, p Or
 //
 // POST /private/verifications/identity. Scope: public-api:verifications:write.
 func (c *Client) CreateIdentityVerification(ctx context.Context, p IdentityVerificationParams, opts ...CallOption) (*Verification, error) {
-	cl := &call{method: http.MethodPost, path: "/private/verifications/identity", body: p, scope: "public-api:verifications:write", idempotent: true}
+	cl := &call{op: "POST /private/verifications/identity", method: http.MethodPost, path: "/private/verifications/identity", body: p, scope: "public-api:verifications:write", idempotent: true}
 	return callInto[Verification](ctx, c, cl, "verification", opts)
 }
 
@@ -156,7 +157,7 @@ func (c *Client) CreateIdentityVerification(ctx context.Context, p IdentityVerif
 //
 // GET /private/verifications/identity/{verification}. Scope: public-api:verifications:read.
 func (c *Client) IdentityVerification(ctx context.Context, id string, opts ...CallOption) (*Verification, error) {
-	cl := &call{method: http.MethodGet, path: "/private/verifications/identity/" + url.PathEscape(id), scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/verifications/identity/{verification}", method: http.MethodGet, path: "/private/verifications/identity/" + url.PathEscape(id), scope: "public-api:verifications:read"}
 	return callInto[Verification](ctx, c, cl, "verification", opts)
 }
 
@@ -166,7 +167,7 @@ func (c *Client) IdentityVerification(ctx context.Context, id string, opts ...Ca
 // GET /private/verifications/identity/{verification}/actions. Scope: public-api:verifications:read.
 func (c *Client) IdentityVerificationActions(ctx context.Context, id string, opts ...CallOption) (json.RawMessage, error) {
 	var out json.RawMessage
-	cl := &call{method: http.MethodGet, path: "/private/verifications/identity/" + url.PathEscape(id) + "/actions", scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/verifications/identity/{verification}/actions", method: http.MethodGet, path: "/private/verifications/identity/" + url.PathEscape(id) + "/actions", scope: "public-api:verifications:read"}
 	_, err := c.do(ctx, cl, &out, opts)
 	return out, err
 }
@@ -176,7 +177,7 @@ func (c *Client) IdentityVerificationActions(ctx context.Context, id string, opt
 //
 // POST /private/verifications/cards. Scope: public-api:verifications:write.
 func (c *Client) CreateCardVerification(ctx context.Context, p CardVerificationParams, opts ...CallOption) (*Verification, error) {
-	cl := &call{method: http.MethodPost, path: "/private/verifications/cards", body: p, scope: "public-api:verifications:write", idempotent: true}
+	cl := &call{op: "POST /private/verifications/cards", method: http.MethodPost, path: "/private/verifications/cards", body: p, scope: "public-api:verifications:write", idempotent: true}
 	return callInto[Verification](ctx, c, cl, "verification", opts)
 }
 
@@ -184,7 +185,7 @@ func (c *Client) CreateCardVerification(ctx context.Context, p CardVerificationP
 //
 // GET /private/verifications/cards/{verification}. Scope: public-api:verifications:read.
 func (c *Client) CardVerification(ctx context.Context, id string, opts ...CallOption) (*Verification, error) {
-	cl := &call{method: http.MethodGet, path: "/private/verifications/cards/" + url.PathEscape(id), scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/verifications/cards/{verification}", method: http.MethodGet, path: "/private/verifications/cards/" + url.PathEscape(id), scope: "public-api:verifications:read"}
 	return callInto[Verification](ctx, c, cl, "verification", opts)
 }
 
@@ -194,7 +195,7 @@ func (c *Client) CardVerification(ctx context.Context, id string, opts ...CallOp
 // GET /private/verifications/cards/{verification}/actions. Scope: public-api:verifications:read.
 func (c *Client) CardVerificationActions(ctx context.Context, id string, opts ...CallOption) (json.RawMessage, error) {
 	var out json.RawMessage
-	cl := &call{method: http.MethodGet, path: "/private/verifications/cards/" + url.PathEscape(id) + "/actions", scope: "public-api:verifications:read"}
+	cl := &call{op: "GET /private/verifications/cards/{verification}/actions", method: http.MethodGet, path: "/private/verifications/cards/" + url.PathEscape(id) + "/actions", scope: "public-api:verifications:read"}
 	_, err := c.do(ctx, cl, &out, opts)
 	return out, err
 }

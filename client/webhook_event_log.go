@@ -22,6 +22,6 @@ import (
 // GET /private/webhooks/events. Scope: public-api:webhooks:deliveries:read.
 func (c *Client) WebhookEventLog(ctx context.Context, since time.Time) iter.Seq2[json.RawMessage, error] {
 	o := WebhookEventListOptions{PageOptions: PageOptions{PerPage: 100, Cursor: true}, CreatedFrom: since}
-	cl := call{method: http.MethodGet, path: "/private/webhooks/events", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
+	cl := call{op: "GET /private/webhooks/events", method: http.MethodGet, path: "/private/webhooks/events", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
 	return paginate[json.RawMessage](ctx, c, cl, o.PageOptions, "events", nil)
 }

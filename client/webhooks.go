@@ -71,14 +71,37 @@ type WebhookEndpoints struct {
 	Limits map[string]any `json:"limits"` // free-form
 }
 
-// WebhookEndpointParams is the body of CreateWebhookEndpoint (Name, URL and
-// Events required) and UpdateWebhookEndpoint (set only what changes).
-type WebhookEndpointParams struct {
+// CreateWebhookEndpointParams is the body of CreateWebhookEndpoint
+// (WebhookEndpointCreate): Name (up to 80 characters), URL (an absolute
+// URL, up to 500) and at least one event type are required. A new endpoint
+// is active; it has no status to set.
+type CreateWebhookEndpointParams struct {
+	Name   string   `json:"name"`
+	URL    string   `json:"url"`
+	Events []string `json:"events"` // event types, "*" for all
+}
+
+// WebhookEndpointParams is the former name of CreateWebhookEndpointParams.
+//
+// Deprecated: use CreateWebhookEndpointParams to create and
+// UpdateWebhookEndpointParams to update; only an update has a status.
+type WebhookEndpointParams = CreateWebhookEndpointParams
+
+// UpdateWebhookEndpointParams is the body of UpdateWebhookEndpoint
+// (WebhookEndpointUpdate): set only what changes.
+type UpdateWebhookEndpointParams struct {
 	Name   string   `json:"name,omitempty"`
 	URL    string   `json:"url,omitempty"`
 	Events []string `json:"events,omitempty"`
-	Status string   `json:"status,omitempty"` // update only: active, paused, disabled
+	Status string   `json:"status,omitempty"` // WebhookActive, WebhookPaused or WebhookDisabled
 }
+
+// The statuses of a webhook endpoint.
+const (
+	WebhookActive   = "active"
+	WebhookPaused   = "paused"
+	WebhookDisabled = "disabled"
+)
 
 // WebhookTestParams is the body of TestWebhook; all fields are optional.
 type WebhookTestParams struct {
@@ -136,15 +159,15 @@ type WebhookDelivery struct {
 //
 // GET /private/webhooks. Scope: public-api:webhooks:read.
 func (c *Client) WebhookEndpoints(ctx context.Context, opts ...CallOption) (*WebhookEndpoints, error) {
-	return callInto[WebhookEndpoints](ctx, c, &call{method: http.MethodGet, path: "/private/webhooks", scope: "public-api:webhooks:read"}, "", opts)
+	return callInto[WebhookEndpoints](ctx, c, &call{op: "GET /private/webhooks", method: http.MethodGet, path: "/private/webhooks", scope: "public-api:webhooks:read"}, "", opts)
 }
 
 // CreateWebhookEndpoint creates an endpoint; the result carries its signing
 // secret, shown this once.
 //
 // POST /private/webhooks. Scope: public-api:webhooks:write.
-func (c *Client) CreateWebhookEndpoint(ctx context.Context, p WebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
-	cl := &call{method: http.MethodPost, path: "/private/webhooks", body: p, scope: "public-api:webhooks:write", idempotent: true}
+func (c *Client) CreateWebhookEndpoint(ctx context.Context, p CreateWebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
+	cl := &call{op: "POST /private/webhooks", method: http.MethodPost, path: "/private/webhooks", body: p, scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }
 
@@ -152,15 +175,15 @@ func (c *Client) CreateWebhookEndpoint(ctx context.Context, p WebhookEndpointPar
 //
 // GET /private/webhooks/{webhook}. Scope: public-api:webhooks:read.
 func (c *Client) WebhookEndpoint(ctx context.Context, id string, opts ...CallOption) (*WebhookEndpoint, error) {
-	cl := &call{method: http.MethodGet, path: webhookPath(id), scope: "public-api:webhooks:read"}
+	cl := &call{op: "GET /private/webhooks/{webhook}", method: http.MethodGet, path: webhookPath(id), scope: "public-api:webhooks:read"}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }
 
 // UpdateWebhookEndpoint changes an endpoint's name, URL, events or status.
 //
 // PATCH /private/webhooks/{webhook}. Scope: public-api:webhooks:write.
-func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, p WebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
-	cl := &call{method: http.MethodPatch, path: webhookPath(id), body: p, scope: "public-api:webhooks:write", idempotent: true}
+func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, p UpdateWebhookEndpointParams, opts ...CallOption) (*WebhookEndpoint, error) {
+	cl := &call{op: "PATCH /private/webhooks/{webhook}", method: http.MethodPatch, path: webhookPath(id), body: p, scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }
 
@@ -168,7 +191,7 @@ func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, p Webhook
 //
 // DELETE /private/webhooks/{webhook}. Scope: public-api:webhooks:write.
 func (c *Client) DeleteWebhookEndpoint(ctx context.Context, id string, opts ...CallOption) error {
-	cl := &call{method: http.MethodDelete, path: webhookPath(id), scope: "public-api:webhooks:write", idempotent: true}
+	cl := &call{op: "DELETE /private/webhooks/{webhook}", method: http.MethodDelete, path: webhookPath(id), scope: "public-api:webhooks:write", idempotent: true}
 	_, err := c.do(ctx, cl, nil, opts)
 	return err
 }
@@ -178,7 +201,7 @@ func (c *Client) DeleteWebhookEndpoint(ctx context.Context, id string, opts ...C
 //
 // POST /private/webhooks/{webhook}/rotate-secret. Scope: public-api:webhooks:write.
 func (c *Client) RotateWebhookSecret(ctx context.Context, id string, opts ...CallOption) (*WebhookEndpoint, error) {
-	cl := &call{method: http.MethodPost, path: webhookPath(id) + "/rotate-secret", scope: "public-api:webhooks:write", idempotent: true}
+	cl := &call{op: "POST /private/webhooks/{webhook}/rotate-secret", method: http.MethodPost, path: webhookPath(id) + "/rotate-secret", scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookEndpoint](ctx, c, cl, "endpoint", opts)
 }
 
@@ -187,7 +210,7 @@ func (c *Client) RotateWebhookSecret(ctx context.Context, id string, opts ...Cal
 //
 // POST /private/webhooks/test. Scope: public-api:webhooks:write.
 func (c *Client) TestWebhook(ctx context.Context, p WebhookTestParams, opts ...CallOption) (*WebhookTestResult, error) {
-	cl := &call{method: http.MethodPost, path: "/private/webhooks/test", body: p, scope: "public-api:webhooks:write", idempotent: true}
+	cl := &call{op: "POST /private/webhooks/test", method: http.MethodPost, path: "/private/webhooks/test", body: p, scope: "public-api:webhooks:write", idempotent: true}
 	return callInto[WebhookTestResult](ctx, c, cl, "test", opts)
 }
 
@@ -195,7 +218,7 @@ func (c *Client) TestWebhook(ctx context.Context, p WebhookTestParams, opts ...C
 //
 // GET /private/webhooks/events. Scope: public-api:webhooks:deliveries:read.
 func (c *Client) WebhookEvents(ctx context.Context, o WebhookEventListOptions, opts ...CallOption) iter.Seq2[WebhookEvent, error] {
-	cl := call{method: http.MethodGet, path: "/private/webhooks/events", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
+	cl := call{op: "GET /private/webhooks/events", method: http.MethodGet, path: "/private/webhooks/events", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
 	return paginate[WebhookEvent](ctx, c, cl, o.PageOptions, "events", opts)
 }
 
@@ -203,7 +226,7 @@ func (c *Client) WebhookEvents(ctx context.Context, o WebhookEventListOptions, o
 //
 // GET /private/webhooks/events/{event}. Scope: public-api:webhooks:deliveries:read.
 func (c *Client) WebhookEvent(ctx context.Context, id string, opts ...CallOption) (*WebhookEvent, error) {
-	cl := &call{method: http.MethodGet, path: "/private/webhooks/events/" + url.PathEscape(id), scope: "public-api:webhooks:deliveries:read"}
+	cl := &call{op: "GET /private/webhooks/events/{event}", method: http.MethodGet, path: "/private/webhooks/events/" + url.PathEscape(id), scope: "public-api:webhooks:deliveries:read"}
 	return callInto[WebhookEvent](ctx, c, cl, "event", opts)
 }
 
@@ -211,7 +234,7 @@ func (c *Client) WebhookEvent(ctx context.Context, id string, opts ...CallOption
 //
 // GET /private/webhooks/deliveries. Scope: public-api:webhooks:deliveries:read.
 func (c *Client) WebhookDeliveries(ctx context.Context, o WebhookDeliveryListOptions, opts ...CallOption) iter.Seq2[WebhookDelivery, error] {
-	cl := call{method: http.MethodGet, path: "/private/webhooks/deliveries", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
+	cl := call{op: "GET /private/webhooks/deliveries", method: http.MethodGet, path: "/private/webhooks/deliveries", query: o.values(), scope: "public-api:webhooks:deliveries:read"}
 	return paginate[WebhookDelivery](ctx, c, cl, o.PageOptions, "deliveries", opts)
 }
 
@@ -219,7 +242,7 @@ func (c *Client) WebhookDeliveries(ctx context.Context, o WebhookDeliveryListOpt
 //
 // GET /private/webhooks/deliveries/{delivery}. Scope: public-api:webhooks:deliveries:read.
 func (c *Client) WebhookDelivery(ctx context.Context, id string, opts ...CallOption) (*WebhookDelivery, error) {
-	cl := &call{method: http.MethodGet, path: deliveryPath(id), scope: "public-api:webhooks:deliveries:read"}
+	cl := &call{op: "GET /private/webhooks/deliveries/{delivery}", method: http.MethodGet, path: deliveryPath(id), scope: "public-api:webhooks:deliveries:read"}
 	return callInto[WebhookDelivery](ctx, c, cl, "delivery", opts)
 }
 
@@ -227,7 +250,7 @@ func (c *Client) WebhookDelivery(ctx context.Context, id string, opts ...CallOpt
 //
 // POST /private/webhooks/deliveries/{delivery}/retry. Scope: public-api:webhooks:deliveries:retry.
 func (c *Client) RetryWebhookDelivery(ctx context.Context, id string, opts ...CallOption) (*WebhookDelivery, error) {
-	cl := &call{method: http.MethodPost, path: deliveryPath(id) + "/retry", scope: "public-api:webhooks:deliveries:retry", idempotent: true}
+	cl := &call{op: "POST /private/webhooks/deliveries/{delivery}/retry", method: http.MethodPost, path: deliveryPath(id) + "/retry", scope: "public-api:webhooks:deliveries:retry", idempotent: true}
 	return callInto[WebhookDelivery](ctx, c, cl, "delivery", opts)
 }
 

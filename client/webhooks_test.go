@@ -15,7 +15,7 @@ const endpointJSON = `{"endpoint":{"id":"` + uuidA + `","name":"crm","url":"http
 
 func TestWebhookSecretNeverPrints(t *testing.T) {
 	_, c := newAPI(t, func(w http.ResponseWriter, r *http.Request) { envelope(w, 201, rawJSON(endpointJSON), nil) })
-	ep, err := c.CreateWebhookEndpoint(context.Background(), WebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
+	ep, err := c.CreateWebhookEndpoint(context.Background(), CreateWebhookEndpointParams{Name: "crm", URL: "https://crm.example/hooks", Events: []string{"order.status_changed"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestWebhookEndpointsListAndGet(t *testing.T) {
 	if len(list.Endpoints) != 1 || list.Endpoints[0].Status != "paused" || list.Events[0].Event != "api.test" || list.Limits["max"] != 5.0 {
 		t.Fatalf("list = %+v", list)
 	}
-	ep, err := c.WebhookEndpoint(context.Background(), "e1")
+	ep, err := c.WebhookEndpoint(context.Background(), uuidA)
 	if err != nil {
 		t.Fatal(err)
 	}

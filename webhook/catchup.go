@@ -59,6 +59,13 @@ const (
 // checkpoint lives in the Store when it implements CheckpointStore
 // (MemoryStore and SQLStore do), so replicas share it and a restart resumes.
 //
+// An event whose business function keeps failing holds the checkpoint at its
+// created_at, so every pass lists from there again (done events cost little,
+// see below) and retries it: the failure is logged on each pass until its
+// cause is fixed. SQLStore.Purge keeps the done records such a pass lists
+// again; MemoryStore forgets done events after its TTL (WithMemoryTTL), so
+// keep catch-up's reach (WithCatchUpFrom, a held checkpoint) within it.
+//
 // Pacing is the client's: its rate limiting and Retry-After handling apply
 // to every page fetched. Events of one pass run one after the other unless
 // WithCatchUpWorkers says otherwise. With a Store that implements

@@ -95,7 +95,7 @@ func (c *counter) get(id string) int {
 	return c.runs[id]
 }
 
-func newCatchUp(t *testing.T, h *webhook.Handler, src webhook.EventLog, opts ...webhook.CatchUpOption) *webhook.CatchUp {
+func newCatchUp(t testing.TB, h *webhook.Handler, src webhook.EventLog, opts ...webhook.CatchUpOption) *webhook.CatchUp {
 	t.Helper()
 	c, err := webhook.NewCatchUp(h, src, opts...)
 	if err != nil {
@@ -399,5 +399,35 @@ func TestCatchUpWorkersRunEachEventOnce(t *testing.T) {
 	}
 	if !res.Checkpoint.Equal(base.Add(249 * time.Second)) {
 		t.Fatalf("checkpoint %v", res.Checkpoint)
+	}
+}
+
+// plainStore hides MemoryStore's optional interfaces: a Store of the
+// caller's own that keeps no checkpoint.
+type plainStore struct{ webhook.Store }
+
+func TestCatchUpWithoutCheckpointStoreKeepsItsPositionInMemory(t *testing.T) {
+	t.Parallel()
+	base := time.Now().Add(-time.Hour).Truncate(time.Second)
+	log := &memLog{}
+	log.add("evt_a", webhook.TypeOrderCreated, base)
+	var runs counter
+	h := newHandler(t, plainStore{webhook.NewMemoryStore()}, func(_ context.Context, e *webhook.Event) error { runs.add(e.ID); return nil })
+	cu := newCatchUp(t, h, log, webhook.WithCatchUpFrom(base), webhook.WithCatchUpOverlap(0))
+	if _, err := cu.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	log.add("evt_b", webhook.TypeOrderCreated, base.Add(time.Minute))
+	if res, err := cu.RunOnce(context.Background()); err != nil || res.Ran != 1 || res.Listed != 2 {
+		t.Fatalf("second pass %+v %v", res, err)
+	}
+	if got := log.lastSince(); !got.Equal(base) {
+		t.Fatalf("second pass listed since %v, want the first pass's checkpoint %v", got, base)
+	}
+	if at, ok, _ := cu.Checkpoint(context.Background()); !ok || !at.Equal(base.Add(time.Minute)) {
+		t.Fatalf("checkpoint %v %v", at, ok)
+	}
+	if runs.get("evt_a") != 1 || runs.get("evt_b") != 1 {
+		t.Fatalf("runs %v", runs.runs)
 	}
 }

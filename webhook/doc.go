@@ -27,6 +27,13 @@
 //     in a Store: MemoryStore for one process, SQLStore (PostgreSQL or SQLite
 //     through database/sql) for several replicas.
 //
+// CatchUp feeds the same Handler from the API's event log (an EventLog, such
+// as *client.Client): events the exchanger could not deliver, or whose late
+// retries were refused as stale, still run once, keyed by the same event id.
+// Those events are authenticated by the API call (token and HMAC request
+// signature), not by a webhook signature. NewTxHandler gives the business
+// function the SQL transaction in which the event is marked done.
+//
 // Delivery and NewTestDelivery build signed requests for the caller's own
 // tests.
 package webhook

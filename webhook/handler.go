@@ -22,13 +22,15 @@ const (
 )
 
 // HandlerFunc is the business action run once per event. Returning an error
-// releases the event so that the sender's retry runs it again.
+// releases the event so that the sender's retry, or the next CatchUp pass,
+// runs it again.
 type HandlerFunc func(ctx context.Context, e *Event) error
 
 // Handler is an http.Handler for webhook deliveries. For each POST it reads
 // the body up to the verifier's limit, verifies it, claims the event id in its
 // Store, runs the business function, records the event as done and only then
-// answers 2xx. Answers:
+// answers 2xx. CatchUp feeds the same path (same Store, lease and function)
+// with events from the API's event log. Answers:
 //
 //	200  the event ran now, or had already run (a duplicate delivery)
 //	400  an authentic delivery whose body is not a JSON object

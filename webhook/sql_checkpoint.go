@@ -18,10 +18,14 @@ func (s *SQLStore) checkpointTable() string { return s.table + "_checkpoints" }
 // cannot move it back.
 func (s *SQLStore) prepareCheckpointSQL() {
 	t := s.checkpointTable()
+	// As in the claim, the conflicting row is named by the bare table name
+	// (SQLite refuses a schema-qualified column reference there).
+	_, bare := s.splitTable()
 	s.checkpointGetSQL = s.rebind(`SELECT position FROM ` + t + ` WHERE name = ?`)
+	s.checkpointMinSQL = `SELECT MIN(position) FROM ` + t
 	s.checkpointSetSQL = s.rebind(`INSERT INTO ` + t + ` (name, position, updated_at) VALUES (?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-WHERE ` + t + `.position < excluded.position`)
+WHERE ` + bare + `_checkpoints.position < excluded.position`)
 }
 
 // checkpointTableSQL is the DDL of the checkpoint table: one row per
@@ -88,4 +92,23 @@ func (s *SQLStore) DoneEvents(ctx context.Context, ids []string) (map[string]boo
 		return nil, fmt.Errorf("webhook: look up done events: %w", err)
 	}
 	return done, nil
+}
+
+// purgeMargin is how far before the oldest checkpoint Purge keeps done
+// records: more than any sensible catch-up overlap, and more than the clock
+// skew between the server (created_at) and the replicas (updated_at).
+const purgeMargin = 24 * time.Hour
+
+// purgeCutoff clamps a purge cutoff to purgeMargin before the oldest
+// checkpoint. Without a checkpoint table (a store migrated from an earlier
+// version's DDL that never ran CatchUp) there is nothing to protect.
+func (s *SQLStore) purgeCutoff(ctx context.Context, cutoff time.Time) time.Time {
+	var oldest sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, s.checkpointMinSQL).Scan(&oldest); err != nil || !oldest.Valid {
+		return cutoff
+	}
+	if limit := time.UnixMilli(oldest.Int64).Add(-purgeMargin); cutoff.After(limit) {
+		return limit
+	}
+	return cutoff
 }

@@ -58,7 +58,7 @@ type SQLStore struct {
 	now     func() time.Time
 
 	claimSQL, statusSQL, completeSQL, completeTxSQL, releaseSQL, purgeSQL string
-	checkpointGetSQL, checkpointSetSQL                                    string
+	checkpointGetSQL, checkpointSetSQL, checkpointMinSQL                  string
 }
 
 // SQLOption configures an SQLStore.
@@ -179,10 +179,7 @@ func (s *SQLStore) CreateTable(ctx context.Context) error {
 // replica's start-up should not queue for. (SQLite does not enforce VARCHAR
 // lengths.)
 func (s *SQLStore) widenEventID(ctx context.Context) error {
-	schema, table, found := strings.Cut(s.table, ".")
-	if !found {
-		schema, table = "", s.table
-	}
+	schema, table := s.splitTable()
 	var width sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT character_maximum_length FROM information_schema.columns
 WHERE table_schema = COALESCE(NULLIF($1, ''), current_schema()) AND table_name = $2 AND column_name = 'event_id'`,
@@ -250,8 +247,12 @@ func (s *SQLStore) Release(ctx context.Context, eventID, owner string) error {
 
 // Purge deletes done events recorded before cutoff and returns how many went.
 // Run it from time to time with a cutoff older than the sender's retry
-// horizon.
+// horizon. It never deletes the done records a CatchUp of this store could
+// list again: the cutoff is moved back, if need be, to a day before the
+// oldest checkpoint (a checkpoint held back by a failing event keeps the
+// records after it; without them those events would run a second time).
 func (s *SQLStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	cutoff = s.purgeCutoff(ctx, cutoff)
 	res, err := s.db.ExecContext(ctx, s.purgeSQL, cutoff.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("webhook: purge events: %w", err)

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -321,6 +322,94 @@ func TestSQLDoneEvents(t *testing.T) {
 			}
 			if len(done) != 2 || !done["d1"] || !done["d2"] {
 				t.Fatalf("done %v, want d1 and d2", done)
+			}
+		})
+	}
+}
+
+// The checkpoint table, the done lookup and the transactional completion
+// work with WithTable("schema.table") too (SQLite: an attached database).
+func TestCatchUpStatementsWithASchemaQualifiedTable(t *testing.T) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1) // ATTACH belongs to one connection
+	if _, err := db.Exec(`ATTACH DATABASE '` + filepath.Join(t.TempDir(), "other.db") + `' AS other`); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"main.events", "other.events"} {
+		schemaCatchUpStatements(t, db, table)
+	}
+}
+
+func schemaCatchUpStatements(t *testing.T, db *sql.DB, table string) {
+	ctx := context.Background()
+	s, err := webhook.NewSQLStore(db, webhook.SQLite, webhook.WithTable(table))
+	if err == nil {
+		err = s.CreateTable(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 6, 23, 10, 0, 0, 0, time.UTC)
+	for _, save := range []time.Time{at, at.Add(-time.Hour)} {
+		if err := s.SaveCheckpoint(ctx, "cp", save); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, ok, err := s.LoadCheckpoint(ctx, "cp"); err != nil || !ok || !got.Equal(at) {
+		t.Fatalf("checkpoint %v %v %v", got, ok, err)
+	}
+	if st, err := s.Claim(ctx, "e1", "o", time.Minute); err != nil || st != webhook.Claimed {
+		t.Fatal(st, err)
+	}
+	if err := s.CompleteInTx(ctx, "e1", "o", func(*sql.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if done, err := s.DoneEvents(ctx, []string{"e1", "e2"}); err != nil || !done["e1"] || done["e2"] {
+		t.Fatalf("done %v %v", done, err)
+	}
+}
+
+// Purge keeps the done records a catch-up could list again: everything
+// from a day before the oldest checkpoint on.
+func TestPurgeKeepsWhatCatchUpWouldListAgain(t *testing.T) {
+	for _, b := range sqlBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			if b.skip != "" {
+				t.Skip("PostgreSQL test skipped: " + b.skip)
+			}
+			ctx := context.Background()
+			clock := &fakeClock{t: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+			s := b.store(t, b.open(t), webhook.WithSQLClock(clock.now))
+			for day := 0; day < 10; day++ { // one event done per day
+				if err := s.Complete(ctx, fmt.Sprintf("day_%d", day), "o"); err != nil {
+					t.Fatal(err)
+				}
+				clock.advance(24 * time.Hour)
+			}
+			// A checkpoint held back at the start of day 6 (June 7, by a
+			// failing event): the records of day 5 on stay.
+			if err := s.SaveCheckpoint(ctx, "held", time.Date(2026, 6, 7, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.Purge(ctx, clock.t) // asks for everything
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 5 { // days 0 to 4
+				t.Fatalf("purged %d, want 5", n)
+			}
+			for day := 0; day < 10; day++ {
+				st, err := s.Claim(ctx, fmt.Sprintf("day_%d", day), "p", time.Minute)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := day >= 5; (st == webhook.AlreadyDone) != want {
+					t.Errorf("day %d: %v after the purge", day, st)
+				}
 			}
 		})
 	}

@@ -2,12 +2,15 @@ package clienttest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/iexkit/exchanger-go/client"
 	"github.com/iexkit/exchanger-go/client/clienttest"
 )
 
@@ -108,6 +111,34 @@ func ExampleServer_AdvanceOrder() {
 	o, _ = s.Order(o.PublicID)
 	fmt.Println(o.Give, o.Receive, o.Status, clienttest.IsFinal(o.Status))
 	// Output: 100 9215.00 completed true
+}
+
+// A sender that loses deliveries: the events stay in the API's event log
+// (where webhook.CatchUp finds them) but no delivery is ever attempted.
+func ExampleServer_DropWebhookDeliveries() {
+	s, err := clienttest.New()
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	if _, _, err := s.RegisterWebhook("http://127.0.0.1:1/webhook"); err != nil {
+		panic(err)
+	}
+	s.DropWebhookDeliveries(time.Hour)
+	if _, err := s.EmitEvent("order.status_changed", map[string]any{"order": map[string]any{"tracking_id": "TRK1"}}); err != nil {
+		panic(err)
+	}
+	c, err := client.New(s.URL, client.WithToken(s.Key().Token), client.WithHMACSecret(s.Key().HMACSecret))
+	if err != nil {
+		panic(err)
+	}
+	for ev, err := range c.WebhookEvents(context.Background(), client.WebhookEventListOptions{}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(ev.Type, ev.Status, "deliveries:", ev.DeliveriesCount)
+	}
+	// Output: order.status_changed failed deliveries: 1
 }
 
 // A program that runs the fake on its own reads the same flags as

@@ -25,6 +25,12 @@ type exchangeInput struct {
 func (s *Server) parseExchange(o object, fe fieldErrors, now time.Time) *exchangeInput {
 	in := &exchangeInput{}
 	var ok bool
+	if n := routeForms(o); n > 1 {
+		// openapi.yaml's oneOf: one route form per request, never a mix.
+		fe.add("route_id", "Send the route one way only: route_id, direction_id, income_payment_system and "+
+			"outcome_payment_system, from_currency_id and to_currency_id, or from and to.")
+		return in
+	}
 	if id, has := o.int(fe, "route_id", "direction_id"); has {
 		if in.route, ok = s.routeByID(id); !ok {
 			fe.add("route_id", "The selected route is invalid.")
@@ -90,6 +96,23 @@ func (s *Server) parseExchange(o object, fe fieldErrors, now time.Time) *exchang
 		in.receive = formatDecimal(new(big.Rat).Mul(in.give, rate), in.to.Decimals)
 	}
 	return in
+}
+
+// routeForms counts the complete route forms of openapi.yaml's oneOf that
+// o carries.
+func routeForms(o object) int {
+	n := 0
+	for _, form := range [][]string{{"route_id"}, {"direction_id"}, {"income_payment_system", "outcome_payment_system"},
+		{"from_currency_id", "to_currency_id"}, {"from", "to"}} {
+		all := true
+		for _, name := range form {
+			all = all && o.has(name)
+		}
+		if all {
+			n++
+		}
+	}
+	return n
 }
 
 // limitProblems checks the amount against the route's limits.

@@ -12,16 +12,19 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 	_ "modernc.org/sqlite"             // driver "sqlite"
 
+	"github.com/iexkit/exchanger-go/client"
 	"github.com/iexkit/exchanger-go/webhook"
 )
 
 // app is the receiver: a database holding both the replay store's table and
-// the CRM's orders table, and the webhook handler in front of them.
+// the CRM's orders table, the webhook handler in front of them and the
+// catch-up that feeds the same handler from the API's event log.
 type app struct {
 	db        *sql.DB
 	dialect   webhook.Dialect
 	store     *webhook.SQLStore
 	handler   *webhook.Handler
+	catchUp   *webhook.CatchUp // nil when catch-up is off
 	log       *slog.Logger
 	storeName string
 }
@@ -56,7 +59,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	tracking_id VARCHAR(128) PRIMARY KEY,
 	status      VARCHAR(64)  NOT NULL,
 	is_final    BOOLEAN      NOT NULL,
-	last_event  VARCHAR(255) NOT NULL,
+	last_event  VARCHAR(256) NOT NULL,
 	updated_at  BIGINT       NOT NULL
 )`)
 	}
@@ -71,16 +74,46 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		a.db.Close()
 		return nil, err
 	}
-	a.handler, err = webhook.NewHandler(v, a.store, a.onEvent, webhook.WithLogger(log))
+	// The CRM write runs in the transaction that marks the event done: both
+	// commit, or neither does and the event runs again later.
+	a.handler, err = webhook.NewTxHandler(v, a.store, a.onEvent, webhook.WithLogger(log))
 	if err != nil {
 		a.db.Close()
 		return nil, err
 	}
+	if cfg.apiBaseURL != "" && cfg.catchUpEvery > 0 {
+		if a.catchUp, err = newCatchUp(cfg, a.handler); err != nil {
+			a.db.Close()
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// newCatchUp runs the events of the API's event log that were not done live
+// through the same handler: same store, same event ids, same business
+// function. Those events are authenticated by the API call (token and HMAC
+// request signature), not by a webhook signature.
+func newCatchUp(cfg config, h *webhook.Handler) (*webhook.CatchUp, error) {
+	opts := []client.Option{client.WithToken(cfg.apiToken)}
+	if cfg.apiHMAC != "" {
+		opts = append(opts, client.WithHMACSecret(cfg.apiHMAC))
+	}
+	api, err := client.New(cfg.apiBaseURL, opts...)
+	if err != nil {
+		return nil, err
+	}
+	cuOpts := []webhook.CatchUpOption{webhook.WithCatchUpInterval(cfg.catchUpEvery)}
+	if cfg.catchUpFrom > 0 {
+		cuOpts = append(cuOpts, webhook.WithCatchUpFrom(time.Now().Add(-cfg.catchUpFrom)))
+	}
+	return webhook.NewCatchUp(h, api, cuOpts...)
 }
 
 func (a *app) close() { a.db.Close() }
 
+// routes is what the exchanger reaches: the webhook endpoint and a health
+// check that reveals nothing.
 func (a *app) routes(path string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(path, a.handler)
@@ -93,23 +126,41 @@ func (a *app) routes(path string) http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("/orders", a.listOrders)
 	return mux
 }
 
-// onEvent is the business action, run at most once per event id. An error
-// makes the handler answer 500 so that the exchanger retries.
-func (a *app) onEvent(ctx context.Context, e *webhook.Event) error {
+// adminRoutes is the operator's view, on its own address because it has no
+// authentication: the CRM table and an on-demand catch-up.
+func (a *app) adminRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /orders", a.listOrders)
+	mux.HandleFunc("POST /catch-up", func(w http.ResponseWriter, _ *http.Request) {
+		if a.catchUp == nil {
+			http.Error(w, "catch-up is off", http.StatusConflict)
+			return
+		}
+		a.catchUp.Trigger()
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintln(w, "catch-up pass started")
+	})
+	return mux
+}
+
+// onEvent is the business action, run once per event id inside tx, the
+// transaction that records the event as done. An error rolls both back and
+// makes the handler answer 500 so that the exchanger (or the next catch-up
+// pass) runs it again.
+func (a *app) onEvent(ctx context.Context, tx *sql.Tx, e *webhook.Event) error {
 	payload, err := e.Payload()
 	if err != nil {
 		return err
 	}
 	switch p := payload.(type) {
 	case *webhook.OrderEvent:
-		return a.saveOrder(ctx, e, p.Order)
+		return a.saveOrder(ctx, tx, e, p.Order)
 	case *webhook.PaymentReceivedEvent:
 		a.log.Info("payment received", "tracking_id", p.Order.TrackingID, "amount", string(p.Payment.Amount), "currency", p.Payment.Currency)
-		return a.saveOrder(ctx, e, p.Order)
+		return a.saveOrder(ctx, tx, e, p.Order)
 	case *webhook.VerificationEvent:
 		a.log.Info("verification update", "id", string(p.Verification.ID), "status", p.Verification.Status.Key)
 	case *webhook.TestEvent:
@@ -119,14 +170,14 @@ func (a *app) onEvent(ctx context.Context, e *webhook.Event) error {
 	}
 	// Whatever the type, keep an order the event names up to date.
 	if o := e.OrderRef(); o != nil {
-		return a.saveOrder(ctx, e, *o)
+		return a.saveOrder(ctx, tx, e, *o)
 	}
 	return nil
 }
 
 // saveOrder upserts the order's latest status. Events may arrive out of
 // order; a final status is never overwritten by a non-final one.
-func (a *app) saveOrder(ctx context.Context, e *webhook.Event, o webhook.Order) error {
+func (a *app) saveOrder(ctx context.Context, tx *sql.Tx, e *webhook.Event, o webhook.Order) error {
 	if o.TrackingID == "" || o.Status.Key == "" {
 		return nil
 	}
@@ -141,7 +192,7 @@ ON CONFLICT (tracking_id) DO UPDATE SET status = excluded.status, is_final = exc
 WHERE crm_orders.is_final = FALSE OR excluded.is_final = TRUE`
 	}
 	final := o.Final() || isFinalKey(o.Status.Key)
-	if _, err := a.db.ExecContext(ctx, q, o.TrackingID, o.Status.Key, final, e.ID, time.Now().UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, q, o.TrackingID, o.Status.Key, final, e.ID, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("save order %s: %w", o.TrackingID, err)
 	}
 	a.log.Info("order updated", "tracking_id", o.TrackingID, "status", o.Status.Key, "event_id", e.ID)

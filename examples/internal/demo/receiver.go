@@ -49,7 +49,7 @@ func StartReceiver(ctx context.Context, c *client.Client, cfg ReceiverConfig, e 
 	if url == "" {
 		url = "http://" + ln.Addr().String() + "/webhook"
 	}
-	ep, err := c.CreateWebhookEndpoint(ctx, client.WebhookEndpointParams{Name: cfg.Name, URL: url, Events: cfg.Events})
+	ep, err := c.CreateWebhookEndpoint(ctx, client.CreateWebhookEndpointParams{Name: cfg.Name, URL: url, Events: cfg.Events})
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("registering the webhook endpoint: %w", err)

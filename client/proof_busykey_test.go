@@ -1,0 +1,84 @@
+package client_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iexkit/exchanger-go/client/clienttest"
+)
+
+// TestProofBusyKey runs the two proofs of a key under sustained load at
+// once: one process of 32 goroutines against its own fake, and four
+// processes against another, each for 20 s. The loads mostly wait, so one
+// parallel test runs both and leaves the other parallel slot to the rest
+// of the package.
+func TestProofBusyKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a fake and four processes for 20 s")
+	}
+	t.Parallel()
+	const (
+		limit   = 50
+		window  = 5 * time.Second
+		workers = 32
+		run     = 20 * time.Second
+	)
+	// Set up on the test's goroutine (t.Fatal), load on two others.
+	s := clienttest.NewServer(t, clienttest.WithRateLimit(limit, window),
+		clienttest.WithKeyOptions(clienttest.KeyOptions{HMAC: clienttest.HMACAll}))
+	k := s.Key()
+	c, log, err := loadClient(s.URL, k.Token, k.HMACSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := startFake(t, buildFake(t, t.TempDir()), 100, window)
+
+	var wg sync.WaitGroup
+	var one loadResult
+	var fleet fleetRun
+	var from, until time.Time
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		// The fake's windows start on whole seconds: start on one, so that
+		// the windows after the first are whole.
+		start := time.Now().Truncate(time.Second).Add(time.Second)
+		time.Sleep(time.Until(start))
+		from, until = start.Add(window), start.Add(run)
+		one = runLoad(c, log, workers, from, until)
+	}()
+	go func() {
+		defer wg.Done()
+		fleet = runFleetOn(t, fake, 4, 8, 100, window, run)
+	}()
+	wg.Wait()
+	t.Run("Overload", func(t *testing.T) {
+		checkOverload(t, one, limit, window, workers, run, float64(until.Sub(from))/float64(window))
+	})
+	t.Run("Fleet", func(t *testing.T) { checkFleet(t, fleet) })
+}
+
+// Sustained overload, one process: 32 goroutines share one client and call
+// Scopes (and the public Ping) as fast as they can for 20 s against a
+// limit of 50 requests per 5 s window. After the first window (where the
+// client learns the limit) no caller sees a 429, the server answers at
+// most 1% of the requests with 429, and at least 90% of the limit is used.
+func checkOverload(t *testing.T, res loadResult, limit int, window time.Duration, workers int, run time.Duration, windows float64) {
+	used := float64(res.PrivateOK) / (windows * float64(limit))
+	share429 := float64(res.Server429) / float64(max(res.Private, 1))
+	t.Logf("limit %d per %v, %d goroutines, %v: after the first window %d calls, %d caller-visible 429s, %d private requests, %d answered 429 (%.2f%%), %d answered 200 (%.0f%% of the limit); %d calls waited",
+		limit, window, workers, run, res.Calls, res.Caller429, res.Private, res.Server429, 100*share429, res.PrivateOK, 100*used, res.Waits)
+	if res.Caller429 != 0 {
+		t.Errorf("%d calls returned a 429 to their caller after the first window, want 0 (first: %s)", res.Caller429, res.FirstErr)
+	}
+	if res.CallerErr != 0 {
+		t.Errorf("%d calls failed, first: %s", res.CallerErr, res.FirstErr)
+	}
+	if share429 > 0.01 {
+		t.Errorf("the server answered %d of %d requests with 429 (%.2f%%), want at most 1%%", res.Server429, res.Private, 100*share429)
+	}
+	if used < 0.9 {
+		t.Errorf("%d requests answered in %.0f windows: %.0f%% of the limit, want at least 90%%", res.PrivateOK, windows, 100*used)
+	}
+}
