@@ -13,6 +13,9 @@ import (
 // RawRequest is one request to any operation of the API, described by hand:
 // what Call sends. It is the escape hatch for operations without a method
 // yet, and for tools that let a person type the request (cmd/iex call).
+// Unlike the typed methods, it is not checked against the operation's
+// contract (required fields, enums, formats): it is sent as written, so
+// that the server's own answer to any request can be seen.
 type RawRequest struct {
 	Method string // GET, POST, PUT, PATCH, DELETE or HEAD
 	// Path is the path below the base URL, escaped as it is to be sent:
