@@ -273,6 +273,7 @@ func TestNewFromEnv(t *testing.T) {
 // Rate-limit pacing: after an answer with Remaining 0, the next call waits
 // for the window's reset instead of earning a 429.
 func TestPacingWaitsForReset(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	var resetAt time.Time
 	var second time.Time
 	f := newFakeExchanger(t, func(n int, _ attempt, w http.ResponseWriter, _ *http.Request) {

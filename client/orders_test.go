@@ -162,6 +162,7 @@ func TestJitterStaysInRange(t *testing.T) {
 }
 
 func TestWaitForOrderWaitsOutRetryAfter(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	var n atomic.Int32
 	var times [2]time.Time
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -155,6 +155,7 @@ func TestRateLimitWait(t *testing.T) {
 // RateLimit(), the Response and the debug log say that they waited and
 // why. A public call is not held.
 func TestRateLimit429HoldsEveryCallAndSparesTheBudget(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	var mu sync.Mutex
 	var sent []time.Time
 	var first time.Time

@@ -29,6 +29,7 @@ func (failingSource) Credentials(context.Context) (client.Credentials, error) {
 // into a buffer and every error formatted with every verb. No token or
 // secret of any key involved appears anywhere.
 func TestProofHygieneErrorPaths(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	s := clienttest.NewServer(t, clienttest.WithKeyOptions(clienttest.KeyOptions{HMAC: clienttest.HMACAll}))
 	k := s.Key()
 	narrow, err := s.CreateKey(clienttest.KeyOptions{Name: "narrow", Scopes: []string{"orders:read"}, HMAC: clienttest.HMACAll})

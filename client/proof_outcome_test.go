@@ -16,6 +16,7 @@ import (
 // repeat with the same key returns the one order. A plain refusal with no
 // unanswered attempt before it does not.
 func TestProofOutcomeUnknownAnswers(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	ctx := context.Background()
 	cases := []struct {
 		name    string

@@ -50,6 +50,7 @@ func (l *statusLog) count(code int, from, to time.Time) int {
 // limit) no request earns a 429, and the client still uses at least 90% of
 // the limit.
 func TestProofPacingSharedClient(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	const (
 		rate    = 50
 		window  = time.Second

@@ -15,6 +15,7 @@ import (
 // client sends at most 1.5 requests per call, so a dead server does not
 // get its traffic multiplied.
 func TestProofRetryStormBudget(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	const (
 		workers = 16
 		calls   = 320 // per phase

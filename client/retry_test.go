@@ -189,6 +189,7 @@ func TestLastEnvelopeReachesCallerWhenRetriesRunOut(t *testing.T) {
 }
 
 func TestRetryAfterSecondsAndDate(t *testing.T) {
+	t.Parallel() // it waits on its own fake; see TestMain
 	for _, form := range []string{"seconds", "date"} {
 		var first time.Time
 		var gap time.Duration

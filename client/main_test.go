@@ -1,0 +1,30 @@
+package client_test
+
+import (
+	"flag"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// proofParallel is how many parallel tests run at once when the command
+// line does not say. The slow proofs of this package spend their time
+// waiting for rate-limit windows, Retry-After delays and child processes,
+// not on the CPU, so the default of GOMAXPROCS (2 on a small machine)
+// would queue them one after another behind the 20 s busy-key proof.
+const proofParallel = 16
+
+// TestMain raises -test.parallel to proofParallel unless it was given, so
+// that `go test ./client/` overlaps the waiting proofs. An explicit
+// -parallel still wins.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		if err := flag.Set("test.parallel", strconv.Itoa(proofParallel)); err != nil {
+			panic(err)
+		}
+	}
+	os.Exit(m.Run())
+}
