@@ -11,10 +11,10 @@ import (
 )
 
 // RateLimit says what the server reported last and whether, when and why
-// the client held calls back. Here the key may send one request per 2 s:
+// the client held calls back. Here the key may send one request per second:
 // the second call waits for the window's reset instead of earning a 429.
 func ExampleClient_RateLimit() {
-	s, err := clienttest.New(clienttest.WithRateLimit(1, 2*time.Second))
+	s, err := clienttest.New(clienttest.WithRateLimit(1, time.Second))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -92,17 +92,40 @@ type fakeProcess struct {
 // buildFake builds examples/fake-exchanger into dir.
 func buildFake(t testing.TB, dir string) string {
 	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build examples/fake-exchanger")
-	}
+	return startBuildFake(dir)(t)
+}
+
+// startBuildFake starts building examples/fake-exchanger into dir in the
+// background and returns a function that waits for the build and reports
+// on t. A parallel test calls it before t.Parallel, so the build overlaps
+// the package's serial tests instead of delaying its own load.
+func startBuildFake(dir string) func(t testing.TB) string {
+	gobin, lookErr := exec.LookPath("go")
 	exe := filepath.Join(dir, "fake")
-	build := exec.Command(gobin, "build", "-o", exe, "./examples/fake-exchanger")
-	build.Dir = ".."
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the fake: %v\n%s", err, b)
+	done := make(chan struct{})
+	var out []byte
+	var err error
+	if lookErr == nil {
+		go func() {
+			defer close(done)
+			build := exec.Command(gobin, "build", "-o", exe, "./examples/fake-exchanger")
+			build.Dir = ".."
+			out, err = build.CombinedOutput()
+		}()
+	} else {
+		close(done)
 	}
-	return exe
+	return func(t testing.TB) string {
+		t.Helper()
+		<-done
+		if lookErr != nil {
+			t.Skip("no go command to build examples/fake-exchanger")
+		}
+		if err != nil {
+			t.Fatalf("build the fake: %v\n%s", err, out)
+		}
+		return exe
+	}
 }
 
 // startFake runs the fake with a rate limit of limit per window and reads

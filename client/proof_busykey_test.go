@@ -17,6 +17,8 @@ func TestProofBusyKey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a fake and four processes for 20 s")
 	}
+	// Build the fake while the serial tests run; wait for it once parallel.
+	fakeBuilt := startBuildFake(t.TempDir())
 	t.Parallel()
 	const (
 		limit   = 50
@@ -32,7 +34,7 @@ func TestProofBusyKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := startFake(t, buildFake(t, t.TempDir()), 100, window)
+	fake := startFake(t, fakeBuilt(t), 100, window)
 
 	var wg sync.WaitGroup
 	var one loadResult
