@@ -17,7 +17,6 @@ import (
 // a moment later. No call fails: an attempt signed with the old key that
 // meets the revocation is repeated with the new one.
 func TestProofRotationUnderLoad(t *testing.T) {
-	t.Parallel() // it waits on its own fake; see TestMain
 	for _, mode := range []string{"SetCredentials", "RotateCredentials"} {
 		t.Run(mode, func(t *testing.T) {
 			const workers = 32
