@@ -46,6 +46,10 @@ type call struct {
 	// retried without a key. GET and HEAD are always safe.
 	safe bool
 	raw  string // not an envelope but a document of this media type (openapi.yaml, rates.xml): sent as Accept; do stores the size-bounded body in out, a *[]byte
+	// whole: do stores the whole size-bounded body in out (a *[]byte),
+	// error answers included, and a 2xx that is not an envelope is a
+	// success (Call).
+	whole bool
 }
 
 // uploadBody is a body streamed from a source that can be reopened for each
@@ -167,12 +171,15 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 	case cl.upload != nil:
 		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return &lazyUpload{st: st}, nil })
 	case cl.body != nil:
-		b, err := json.Marshal(cl.body)
-		if err != nil {
-			return nil, fmt.Errorf("client: %s %s: encode body: %w", cl.method, cl.path, err)
+		b, ok := cl.body.(verbatimJSON)
+		if !ok {
+			var err error
+			if b, err = json.Marshal(cl.body); err != nil {
+				return nil, fmt.Errorf("client: %s %s: encode body: %w", cl.method, cl.path, err)
+			}
 		}
 		st.body = b
-		rawBody = b
+		rawBody = []byte(b)
 	}
 	if err := cl.validate(st.body); err != nil {
 		return nil, err

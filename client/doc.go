@@ -134,4 +134,9 @@
 // or json.RawMessage. Each method's documentation names its HTTP operation
 // and the scope it needs ("Scope: public-api:orders:read."); a scope_denied
 // error names it too.
+//
+// Call reaches an operation by method and path (RawRequest), with the same
+// pipeline and errors, and returns the body as received: for an operation
+// the SDK has no method for yet, and for tools where a person types the
+// request (cmd/iex call).
 package client

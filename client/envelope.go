@@ -102,6 +102,15 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		// No snippet: a redirect page repeats the target URL, query included.
 		return r, st.responseError(ctx, resp, nil, fmt.Errorf("%w (Location %q)", ErrUnexpectedRedirect, truncate(st.scrub(redirectHost(resp)), 256)))
 	}
+	if cl.whole {
+		if p, ok := out.(*[]byte); ok {
+			*p = data
+		}
+		out = nil
+		if ok2xx && !isEnvelope(data) {
+			return r, nil
+		}
+	}
 	if cl.raw != "" && ok2xx {
 		switch p := out.(type) {
 		case *[]byte:
@@ -157,6 +166,14 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, ae
 	}
 	return r, st.responseError(ctx, resp, data, errors.New("not an API envelope"))
+}
+
+// isEnvelope reports whether data is a JSON object with a state field.
+func isEnvelope(data []byte) bool {
+	var probe struct {
+		State *int `json:"state"`
+	}
+	return json.Unmarshal(data, &probe) == nil && probe.State != nil
 }
 
 // rawParser is an out value for a raw document (cl.raw) that parses it;

@@ -16,6 +16,10 @@ import (
 // listed here by path.
 func TestEveryCallNamesItsOperation(t *testing.T) {
 	outside := map[string]bool{`"/public/rates.xml"`: true}
+	// Call sends a request the caller described by hand, as written, so
+	// that a person can see what the server says to any request (iex
+	// call); its documentation says it is not checked.
+	unchecked := map[string]bool{"raw_call.go": true}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +27,7 @@ func TestEveryCallNamesItsOperation(t *testing.T) {
 	fset := token.NewFileSet()
 	n := 0
 	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
+		if strings.HasSuffix(name, "_test.go") || unchecked[name] {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)

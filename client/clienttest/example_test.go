@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/iexkit/exchanger-go/client"
@@ -137,4 +139,22 @@ func ExampleServer_DropWebhookDeliveries() {
 		fmt.Println(ev.Type, ev.Status, "deliveries:", ev.DeliveriesCount)
 	}
 	// Output: order.status_changed failed deliveries: 1
+}
+
+// A program that runs the fake on its own reads the same flags as
+// examples/fake-exchanger and `iex fake`.
+func ExampleFlags() {
+	f := clienttest.DefaultFlags()
+	fs := flag.NewFlagSet("my-fake", flag.ContinueOnError)
+	f.Register(fs)
+	if err := fs.Parse([]string{"-addr", "127.0.0.1:0", "-hmac", "all"}); err != nil {
+		panic(err)
+	}
+	s, err := f.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	fmt.Println(s.Key().HMAC, strings.HasSuffix(s.URL, clienttest.BasePath))
+	// Output: all true
 }

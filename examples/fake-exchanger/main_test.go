@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -72,9 +74,27 @@ func TestServesAndPrintsCredentials(t *testing.T) {
 }
 
 func TestRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-hmac", "sometimes"}, {"-schedule", "processing,shipped"}} {
+	for _, args := range [][]string{{"-hmac", "sometimes"}, {"-schedule", "processing,shipped"}, {"extra"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v accepted", args)
 		}
+	}
+}
+
+// -h prints a usage text like the other examples' (not bare flag usage), on
+// stdout, and is not an error for demo.Main.
+func TestHelpPrintsUsage(t *testing.T) {
+	var out, errOut strings.Builder
+	err := run(context.Background(), []string{"-h"}, &out, &errOut)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"Usage: fake-exchanger [flags]", "iex fake", "Flags:", "-webhook-url", "-schedule"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, out.String())
+		}
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("stderr: %q", errOut.String())
 	}
 }
