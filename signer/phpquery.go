@@ -182,7 +182,7 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 	if mangled {
 		key = string(base)
 	}
-	appendKey := false  // store with the next integer key instead of key
+	appendKey := false // store with the next integer key instead of key
 	if bracket >= 0 {
 		ip := bracket
 		for level := 1; ; level++ {
