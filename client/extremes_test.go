@@ -29,25 +29,10 @@ func TestMaxResponseBytesAtTheExtreme(t *testing.T) {
 // front: the call fails as a typed error instead of panicking or
 // exhausting memory.
 func TestHugeDeclaredContentLength(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				_, _ = http.ReadRequest(bufio.NewReader(conn))
-				fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{\"state\":0", int64(1)<<50)
-			}()
-		}
-	}()
-	c, err := New("http://"+ln.Addr().String()+"/api/v3", WithToken(testToken), WithMaxResponseBytes(math.MaxInt64), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	addr := rawAnswerServer(t, func(conn net.Conn) {
+		fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{\"state\":0", int64(1)<<50)
+	})
+	c, err := New("http://"+addr+"/api/v3", WithToken(testToken), WithMaxResponseBytes(math.MaxInt64), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,4 +66,30 @@ func TestBackoffExtremes(t *testing.T) {
 	if _, err := New("https://x.example/api/v3", WithRetryBudget(1, math.Inf(1))); err == nil {
 		t.Fatal("an infinite refill rate was accepted")
 	}
+}
+
+// rawAnswerServer serves, on a loopback port, every connection by reading one
+// request and then letting answer write whatever bytes it likes (answers
+// net/http's server would never produce). It returns the host:port.
+func rawAnswerServer(t *testing.T, answer func(conn net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_, _ = http.ReadRequest(bufio.NewReader(conn))
+				answer(conn)
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }

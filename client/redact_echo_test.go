@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -83,27 +82,12 @@ func TestEchoedSecretsAreScrubbedEverywhere(t *testing.T) {
 // A transport error that quotes the answer (here a malformed status line
 // carrying the token) is scrubbed too, and still a *RequestError.
 func TestEchoedSecretInTransportErrorIsScrubbed(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				_, _ = http.ReadRequest(bufio.NewReader(conn))
-				fmt.Fprintf(conn, "Bearer:%s\r\n\r\n", testToken) // no space: "malformed HTTP response" quotes the line
-			}()
-		}
-	}()
+	addr := rawAnswerServer(t, func(conn net.Conn) {
+		fmt.Fprintf(conn, "Bearer:%s\r\n\r\n", testToken) // no space: "malformed HTTP response" quotes the line
+	})
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := New("http://"+ln.Addr().String()+"/api/v3", WithToken(testToken), WithHMACSecret(testSecret),
+	c, err := New("http://"+addr+"/api/v3", WithToken(testToken), WithHMACSecret(testSecret),
 		WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
