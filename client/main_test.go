@@ -11,7 +11,7 @@ import (
 // line does not say. The slow proofs of this package spend their time
 // waiting for rate-limit windows, Retry-After delays and child processes,
 // not on the CPU, so the default of GOMAXPROCS (2 on a small machine)
-// would queue them one after another behind the 20 s busy-key proof.
+// would queue them one after another behind the 12 s busy-key proof.
 const proofParallel = 16
 
 // TestMain raises -test.parallel to proofParallel unless it was given, so

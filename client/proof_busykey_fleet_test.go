@@ -270,7 +270,7 @@ func runFleetOn(t testing.TB, f fakeProcess, procs, workers, limit int, window, 
 }
 
 // Four OS processes with 8 goroutines each share one key against a limit
-// of 100 per 5 s for 20 s. After the first window, no call sees a 429 (the
+// of 100 per window for four windows. After the first window, no call sees a 429 (the
 // calls' context allows any wait), at most 5% of the requests are answered
 // 429 and at least 90% of the limit is used. (Run by TestProofBusyKey.)
 func checkFleet(t *testing.T, r fleetRun) {
