@@ -19,6 +19,7 @@ type memoryShard struct {
 	index  memoryIndex
 	free   int32 // first free slot, chained through next; -1 when none
 	count  int   // slots in use
+	bound  int   // the store's bound per shard (Complete may pass it)
 	claims memoryList
 	done   memoryList
 	// long holds the id and owner of the few slots whose bytes do not fit
@@ -56,8 +57,8 @@ type memoryList struct {
 	head, tail int32
 }
 
-func newMemoryShard() memoryShard {
-	return memoryShard{free: -1, claims: memoryList{-1, -1}, done: memoryList{-1, -1}}
+func newMemoryShard(bound int) memoryShard {
+	return memoryShard{bound: bound, free: -1, claims: memoryList{-1, -1}, done: memoryList{-1, -1}}
 }
 
 func (s *memoryShard) pushBack(l *memoryList, k int32) {
@@ -109,13 +110,31 @@ func (s *memoryShard) add(hash uint64, id, owner string) int32 {
 		s.free = s.slots[k].next
 	} else {
 		k = int32(len(s.slots))
-		s.slots = append(s.slots, memorySlot{})
+		if len(s.slots) == cap(s.slots) {
+			s.growSlots()
+		}
+		s.slots = s.slots[:k+1]
 	}
 	s.slots[k] = memorySlot{hash: hash, prev: -1, next: -1, inline: true}
 	s.setKey(k, id, owner)
 	s.index.insert(hash, k)
 	s.count++
 	return k
+}
+
+// growSlots doubles the slots' room, but not past the shard's bound while
+// under it: append would overshoot a full shard by a quarter.
+func (s *memoryShard) growSlots() {
+	n := 2 * cap(s.slots)
+	if n < memoryIndexMin {
+		n = memoryIndexMin
+	}
+	if cap(s.slots) < s.bound && n > s.bound {
+		n = s.bound
+	}
+	slots := make([]memorySlot, len(s.slots), n)
+	copy(slots, s.slots)
+	s.slots = slots
 }
 
 // drop removes slot k from list l and from the index, and frees it.

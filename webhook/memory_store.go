@@ -106,7 +106,7 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 	}
 	m.perShard = m.maxSize / len(m.shards)
 	for i := range m.shards {
-		m.shards[i] = newMemoryShard()
+		m.shards[i] = newMemoryShard(m.perShard)
 	}
 	return m
 }

@@ -141,6 +141,9 @@ func checkShard(t *testing.T, s *memoryShard, ref *refShard) {
 			t.Fatalf("list (done %v) differs in length or tail from the reference", l.done)
 		}
 	}
+	if len(s.slots) <= s.bound && cap(s.slots) > max(s.bound, memoryIndexMin) {
+		t.Fatalf("%d slots' room for a bound of %d", cap(s.slots), s.bound)
+	}
 	free := 0
 	for k := s.free; k >= 0; k = s.slots[k].next {
 		free++
@@ -186,7 +189,7 @@ func checkIndex(t *testing.T, x *memoryIndex) {
 // still told apart by their bytes, and deleting any of them keeps the
 // others reachable.
 func TestMemoryShardCollidingHashes(t *testing.T) {
-	s := newMemoryShard()
+	s := newMemoryShard(8)
 	rng := rand.New(rand.NewPCG(1, 2))
 	hashes := []uint64{42, 42, 1<<40 | 42, 2<<40 | 42, 43, 42 + 16, 7}
 	type item struct {
