@@ -52,7 +52,10 @@ type memorySlot struct {
 
 type memoryLongKey struct{ id, owner string }
 
-// memoryList is a doubly linked list of slots, by slot number.
+// memoryList is a doubly linked list of slots, by slot number. The head's
+// prev link is not kept up to date: dropping the oldest event then does not
+// have to touch the next one's slot, a cache miss in a large store, and a
+// slot is known to be the head by being l.head. pushBack sets it again.
 type memoryList struct {
 	head, tail int32
 }
@@ -74,15 +77,18 @@ func (s *memoryShard) pushBack(l *memoryList, k int32) {
 
 func (s *memoryShard) remove(l *memoryList, k int32) {
 	e := &s.slots[k]
-	if e.prev >= 0 {
+	if l.head == k {
+		l.head = e.next // the new head's prev link goes stale
+		if e.next < 0 {
+			l.tail = -1
+		}
+	} else {
 		s.slots[e.prev].next = e.next
-	} else {
-		l.head = e.next
-	}
-	if e.next >= 0 {
-		s.slots[e.next].prev = e.prev
-	} else {
-		l.tail = e.prev
+		if e.next >= 0 {
+			s.slots[e.next].prev = e.prev
+		} else {
+			l.tail = e.prev
+		}
 	}
 	e.prev, e.next = -1, -1
 }
@@ -115,7 +121,11 @@ func (s *memoryShard) add(hash uint64, id, owner string) int32 {
 		}
 		s.slots = s.slots[:k+1]
 	}
-	s.slots[k] = memorySlot{hash: hash, prev: -1, next: -1, inline: true}
+	// Field by field: a dropped event's slot comes back here at once, and
+	// writing the whole of it would touch its second cache line for
+	// nothing when the id is short.
+	e := &s.slots[k]
+	e.hash, e.prev, e.next, e.inline = hash, -1, -1, true
 	s.setKey(k, id, owner)
 	s.index.insert(hash, k)
 	s.count++
@@ -145,7 +155,7 @@ func (s *memoryShard) drop(l *memoryList, k int32) {
 	if !e.inline {
 		delete(s.long, k)
 	}
-	*e = memorySlot{next: s.free, prev: -1, inline: true}
+	e.next, e.inline, e.idLen, e.ownerLen = s.free, true, 0, 0
 	s.free = k
 	s.count--
 }
