@@ -6,13 +6,15 @@ import (
 
 // memoryShard holds a part of a MemoryStore's events under its own lock.
 //
-// Its events live in a flat slice of slots without pointers, found through
-// a pointer-free hash index (memory_index.go) and chained into two lists
-// by slot number: running claims and done events, oldest first, so that
-// making room never walks past a running claim. A store holding 100,000
-// events therefore gives the garbage collector nothing to scan per event,
-// and dropping the oldest event to make room for a new one frees a slot
-// that the new event reuses at once, without allocating.
+// Its events live in a flat slice of 64-byte slots without pointers, found
+// through a pointer-free hash index (memory_index.go) and chained into two
+// lists by slot number: running claims and done events, oldest first, so
+// that making room never walks past a running claim. A store holding
+// 100,000 events therefore gives the garbage collector nothing to scan per
+// event, dropping the oldest event to make room for a new one frees a slot
+// that the new event reuses at once, without allocating, and an event is
+// one cache line. Only running claims have an owner, kept in a small map
+// of its own.
 type memoryShard struct {
 	mu     sync.Mutex
 	slots  []memorySlot
@@ -22,35 +24,30 @@ type memoryShard struct {
 	bound  int   // the store's bound per shard (Complete may pass it)
 	claims memoryList
 	done   memoryList
-	// long holds the id and owner of the few slots whose bytes do not fit
-	// in memorySlot.key (ids of the Handler fit; any string is accepted).
-	long map[int32]memoryLongKey
+	// owners holds the owner of each running claim, by slot.
+	owners map[int32]string
+	// long holds the ids too long for memorySlot.key, by slot.
+	long map[int32]string
 	// Shards sit next to one another in a slice: padding keeps two locks
 	// off one cache line, or cores would still contend for it.
 	_ [64]byte
 }
 
-// memoryKeySize is how many bytes of id and owner a slot holds inline: it
-// makes a slot 128 bytes, two cache lines. The Handler's owner tokens are
-// at most 33 bytes and a done event keeps no owner, so ids of up to 57
-// bytes never need the long map while running, and ids of up to 88 bytes
-// never once done.
-const memoryKeySize = 88
+// memoryKeySize is how many bytes of id a slot holds inline: it makes a
+// slot 64 bytes, one cache line. The API's ids ("evt_" and a 26-letter
+// ULID, 30 bytes) fit; a longer id goes to the shard's long map.
+const memoryKeySize = 36
 
 // memorySlot is one event: a running claim or a done event.
 type memorySlot struct {
 	hash       uint64 // of the id, with the store's seed
-	leaseUntil int64  // Unix nanoseconds, while running
-	doneAt     int64  // Unix nanoseconds, once done
+	at         int64  // Unix ns: when the lease ends, while running; when done, once done
 	prev, next int32  // list links; -1 at the ends
 	idLen      uint16 // in key, when inline
-	ownerLen   uint16 // in key after the id, when inline
 	done       bool
-	inline     bool // id and owner are in key; otherwise in the long map
+	inline     bool // the id is in key; otherwise in the long map
 	key        [memoryKeySize]byte
 }
-
-type memoryLongKey struct{ id, owner string }
 
 // memoryList is a doubly linked list of slots, by slot number. The head's
 // prev link is not kept up to date: dropping the oldest event then does not
@@ -61,7 +58,7 @@ type memoryList struct {
 }
 
 func newMemoryShard(bound int) memoryShard {
-	return memoryShard{bound: bound, free: -1, claims: memoryList{-1, -1}, done: memoryList{-1, -1}}
+	return memoryShard{bound: bound, free: -1, owners: make(map[int32]string), claims: memoryList{-1, -1}, done: memoryList{-1, -1}}
 }
 
 func (s *memoryShard) pushBack(l *memoryList, k int32) {
@@ -109,8 +106,8 @@ func (s *memoryShard) find(hash uint64, id string) int32 {
 }
 
 // add takes a free slot for a new event and indexes it. The caller sets
-// its state and puts it in a list.
-func (s *memoryShard) add(hash uint64, id, owner string) int32 {
+// its state and owner and puts it in a list.
+func (s *memoryShard) add(hash uint64, id string) int32 {
 	k := s.free
 	if k >= 0 {
 		s.free = s.slots[k].next
@@ -126,7 +123,7 @@ func (s *memoryShard) add(hash uint64, id, owner string) int32 {
 	// nothing when the id is short.
 	e := &s.slots[k]
 	e.hash, e.prev, e.next, e.inline = hash, -1, -1, true
-	s.setKey(k, id, owner)
+	s.setID(k, id)
 	s.index.insert(hash, k)
 	s.count++
 	return k
@@ -155,29 +152,28 @@ func (s *memoryShard) drop(l *memoryList, k int32) {
 	if !e.inline {
 		delete(s.long, k)
 	}
-	e.next, e.inline, e.idLen, e.ownerLen = s.free, true, 0, 0
+	if !e.done {
+		delete(s.owners, k)
+	}
+	e.next, e.inline, e.idLen = s.free, true, 0
 	s.free = k
 	s.count--
 }
 
-// setKey stores the id and owner of slot k: inline when they fit, in the
-// long map otherwise.
-func (s *memoryShard) setKey(k int32, id, owner string) {
+// setID stores the id of slot k: inline when it fits, in the long map
+// otherwise.
+func (s *memoryShard) setID(k int32, id string) {
 	e := &s.slots[k]
-	if len(id)+len(owner) <= memoryKeySize {
-		if !e.inline {
-			delete(s.long, k)
-		}
+	if len(id) <= memoryKeySize {
 		copy(e.key[:], id)
-		copy(e.key[len(id):], owner)
-		e.idLen, e.ownerLen, e.inline = uint16(len(id)), uint16(len(owner)), true
+		e.idLen, e.inline = uint16(len(id)), true
 		return
 	}
 	if s.long == nil {
-		s.long = make(map[int32]memoryLongKey)
+		s.long = make(map[int32]string)
 	}
-	s.long[k] = memoryLongKey{id: id, owner: owner}
-	e.idLen, e.ownerLen, e.inline = 0, 0, false
+	s.long[k] = id
+	e.idLen, e.inline = 0, false
 }
 
 // hasID reports whether slot k's id is id. (A conversion compared at once
@@ -187,14 +183,11 @@ func (s *memoryShard) hasID(k int32, id string) bool {
 	if e.inline {
 		return string(e.key[:e.idLen]) == id
 	}
-	return s.long[k].id == id
+	return s.long[k] == id
 }
 
-// ownedBy reports whether slot k's owner is owner.
+// ownedBy reports whether slot k is a running claim of owner.
 func (s *memoryShard) ownedBy(k int32, owner string) bool {
-	e := &s.slots[k]
-	if e.inline {
-		return string(e.key[e.idLen:e.idLen+e.ownerLen]) == owner
-	}
-	return s.long[k].owner == owner
+	o, ok := s.owners[k]
+	return ok && !s.slots[k].done && o == owner
 }

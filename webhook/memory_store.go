@@ -144,26 +144,26 @@ func (m *MemoryStore) Claim(_ context.Context, eventID, owner string, lease time
 	if k >= 0 {
 		e := &s.slots[k]
 		switch {
-		case e.done && now-e.doneAt < int64(m.ttl):
+		case e.done && now-e.at < int64(m.ttl):
 			return AlreadyDone, nil
-		case !e.done && now < e.leaseUntil:
+		case !e.done && now < e.at:
 			return InProgress, nil
 		}
 		// Expired record or abandoned claim: take it over as a fresh claim.
 		s.remove(s.list(k), k)
-		s.setKey(k, eventID, owner)
 	} else {
 		if !m.makeRoom(s, now) {
 			return 0, ErrMemoryStoreFull
 		}
-		k = s.add(hash, eventID, owner)
+		k = s.add(hash, eventID)
 	}
 	until := now + int64(lease)
 	if lease > 0 && until < now { // a lease of centuries: saturate, not wrap
 		until = math.MaxInt64
 	}
 	e := &s.slots[k]
-	e.done, e.leaseUntil, e.doneAt = false, until, 0
+	e.done, e.at = false, until
+	s.owners[k] = owner
 	s.pushBack(&s.claims, k)
 	return Claimed, nil
 }
@@ -178,16 +178,16 @@ func (m *MemoryStore) Complete(_ context.Context, eventID, owner string) error {
 	k := s.find(hash, eventID)
 	if k >= 0 {
 		s.remove(s.list(k), k)
-		s.setKey(k, eventID, "")
+		delete(s.owners, k)
 	} else {
 		// The claim was lost (its lease ended and it was dropped): record
 		// the event anyway, so that it does not run again, even one over
 		// the bound if only running claims are left: the event did run.
 		m.makeRoom(s, now)
-		k = s.add(hash, eventID, "")
+		k = s.add(hash, eventID)
 	}
 	e := &s.slots[k]
-	e.done, e.doneAt, e.leaseUntil = true, now, 0
+	e.done, e.at = true, now
 	s.pushBack(&s.done, k)
 	return nil
 }
@@ -197,7 +197,7 @@ func (m *MemoryStore) Release(_ context.Context, eventID, owner string) error {
 	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if k := s.find(hash, eventID); k >= 0 && !s.slots[k].done && s.ownedBy(k, owner) {
+	if k := s.find(hash, eventID); k >= 0 && s.ownedBy(k, owner) {
 		s.drop(&s.claims, k)
 	}
 	return nil
@@ -209,12 +209,12 @@ func (m *MemoryStore) Release(_ context.Context, eventID, owner string) error {
 // matters more than remembering the oldest events. It never drops a running
 // claim, so it reports false when only those are left.
 func (m *MemoryStore) makeRoom(s *memoryShard, now int64) bool {
-	for k := s.done.head; k >= 0 && now-s.slots[k].doneAt >= int64(m.ttl); k = s.done.head {
+	for k := s.done.head; k >= 0 && now-s.slots[k].at >= int64(m.ttl); k = s.done.head {
 		s.drop(&s.done, k)
 	}
 	// Claims are in claiming order; with the Handler's fixed lease that is
 	// also the order in which they expire.
-	for k := s.claims.head; k >= 0 && now >= s.slots[k].leaseUntil; k = s.claims.head {
+	for k := s.claims.head; k >= 0 && now >= s.slots[k].at; k = s.claims.head {
 		s.drop(&s.claims, k)
 	}
 	for s.count >= m.perShard && s.done.head >= 0 {
@@ -226,7 +226,7 @@ func (m *MemoryStore) makeRoom(s *memoryShard, now int64) bool {
 	// Only running claims are left; one whose lease ended may still sit
 	// behind a longer one (leases of different lengths), so look once.
 	for k := s.claims.head; k >= 0; k = s.slots[k].next {
-		if now >= s.slots[k].leaseUntil {
+		if now >= s.slots[k].at {
 			s.drop(&s.claims, k)
 			return true
 		}

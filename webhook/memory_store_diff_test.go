@@ -40,11 +40,13 @@ func diffMemoryStore(t *testing.T, size, steps int, seed uint64) {
 		_, s := m.shard(id)
 		return refs[(uintptr(unsafe.Pointer(s))-uintptr(unsafe.Pointer(&m.shards[0])))/unsafe.Sizeof(m.shards[0])]
 	}
-	// Ids: short, at the inline limit with and without an owner, the
-	// Handler's 256 bytes, and longer than any header.
+	// Ids: short, at the inline limit and one byte over it, the Handler's
+	// 256 bytes, and longer than any header.
 	var ids []string
 	for i := 0; i < 3*size+40; i++ {
 		switch i % 8 {
+		case 4:
+			ids = append(ids, fmt.Sprintf("%0*d", memoryKeySize+1, i))
 		case 5:
 			ids = append(ids, fmt.Sprintf("%0*d", memoryKeySize, i))
 		case 6:
@@ -130,10 +132,10 @@ func checkShard(t *testing.T, s *memoryShard, ref *refShard) {
 			if sl.done != l.done || (prev >= 0 && sl.prev != prev) || !s.hasID(k, e.id) || s.find(sl.hash, e.id) != k {
 				t.Fatalf("slot %d (done %v, prev %d) does not hold %.20s as the reference's list has it", k, sl.done, sl.prev, e.id)
 			}
-			if !l.done && (!s.ownedBy(k, e.owner) || sl.leaseUntil != e.leaseUntil) {
+			if !l.done && (!s.ownedBy(k, e.owner) || sl.at != e.leaseUntil) {
 				t.Fatalf("claim %.20s: owner or lease differs from the reference", e.id)
 			}
-			if l.done && sl.doneAt != e.doneAt {
+			if l.done && sl.at != e.doneAt {
 				t.Fatalf("done %.20s: doneAt differs from the reference", e.id)
 			}
 			prev = k
@@ -160,6 +162,13 @@ func checkShard(t *testing.T, s *memoryShard, ref *refShard) {
 	}
 	if long != len(s.long) {
 		t.Fatalf("%d slots out of line, long map holds %d", long, len(s.long))
+	}
+	claims := 0
+	for k := s.claims.head; k >= 0; k = s.slots[k].next {
+		claims++
+	}
+	if claims != len(s.owners) {
+		t.Fatalf("%d running claims, %d owners", claims, len(s.owners))
 	}
 	checkIndex(t, &s.index)
 }
@@ -203,7 +212,7 @@ func TestMemoryShardCollidingHashes(t *testing.T) {
 		if len(live) < 40 && rng.IntN(3) > 0 {
 			h := hashes[rng.IntN(len(hashes))]
 			id := fmt.Sprint("id-", round)
-			live = append(live, item{h, id, s.add(h, id, "o")})
+			live = append(live, item{h, id, s.add(h, id)})
 		} else if len(live) > 0 {
 			i := rng.IntN(len(live))
 			s.pushBack(&s.claims, live[i].slot) // drop takes it off a list
@@ -223,7 +232,7 @@ func TestMemoryShardCollidingHashes(t *testing.T) {
 }
 
 // A slot holds no pointers (the garbage collector skips the tables however
-// many events they hold) and fills two cache lines.
+// many events they hold) and fills one cache line.
 func TestMemorySlotIsPointerFree(t *testing.T) {
 	typ := reflect.TypeFor[memorySlot]()
 	for i := 0; i < typ.NumField(); i++ {
@@ -233,8 +242,8 @@ func TestMemorySlotIsPointerFree(t *testing.T) {
 			t.Errorf("field %s is a %s", typ.Field(i).Name, typ.Field(i).Type)
 		}
 	}
-	if size := unsafe.Sizeof(memorySlot{}); size != 128 {
-		t.Errorf("memorySlot is %d bytes, want 128", size)
+	if size := unsafe.Sizeof(memorySlot{}); size != 64 {
+		t.Errorf("memorySlot is %d bytes, want 64", size)
 	}
 	if reflect.TypeFor[memoryIndex]().Field(0).Type.Elem().Kind() != reflect.Uint64 {
 		t.Error("the index's cells are not plain words")
