@@ -75,12 +75,41 @@ func FuzzScanEnvelope(f *testing.F) {
 	})
 }
 
+// scanBodies are the bodies of the JSON check's benchmarks: BenchBody (dense)
+// and OrderEventBody (realistic) at 1, 16 and 64 KiB.
+func scanBodies() (names []string, bodies [][]byte) {
+	for _, kind := range []struct {
+		name string
+		make func(int) []byte
+	}{{"dense", BenchBody}, {"order", OrderEventBody}} {
+		for _, size := range []int{1 << 10, 16 << 10, 64 << 10} {
+			names = append(names, fmt.Sprintf("%s-%dKiB", kind.name, size>>10))
+			bodies = append(bodies, kind.make(size))
+		}
+	}
+	return names, bodies
+}
+
+// TestBenchBodies keeps the benchmarks honest: every body is one valid JSON
+// object of about the size asked for, and the scanner finds its envelope.
+func TestBenchBodies(t *testing.T) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		checkEnvelope(t, body)
+		env, err := scanEnvelope(body)
+		if err != nil || len(env.data) == 0 || parseCreatedAt(env.createdAt).IsZero() {
+			t.Fatalf("%s: envelope %+v, %v", names[i], env, err)
+		}
+	}
+}
+
 // BenchmarkScanEnvelope is the JSON check alone, on the bodies of
-// BenchmarkVerify, to split Verify's cost between authentication and JSON.
+// BenchmarkVerifyVsFloorPaired, to split Verify's cost between
+// authentication and JSON.
 func BenchmarkScanEnvelope(b *testing.B) {
-	for _, size := range []int{1 << 10, 16 << 10} {
-		body := BenchBody(size)
-		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -94,9 +123,9 @@ func BenchmarkScanEnvelope(b *testing.B) {
 
 // BenchmarkJSONValid is encoding/json's Valid on the same bodies, for scale.
 func BenchmarkJSONValid(b *testing.B) {
-	for _, size := range []int{1 << 10, 16 << 10} {
-		body := BenchBody(size)
-		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			for i := 0; i < b.N; i++ {
 				if !json.Valid(body) {
