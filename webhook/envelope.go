@@ -202,7 +202,7 @@ func (s *jsonScanner) skipValue(i, depth int) (int, error) {
 			}
 			if j < len(b) && b[j] == '"' {
 				i = j + 1
-			} else if i, err = s.skipString(start); err != nil {
+			} else if i, err = s.stringRest(start, j); err != nil {
 				return i, err
 			}
 			if i < len(b) && b[i] <= ' ' {
@@ -237,7 +237,7 @@ func (s *jsonScanner) skipValue(i, depth int) (int, error) {
 			}
 			if j < len(b) && b[j] == '"' {
 				i = j + 1
-			} else if i, err = s.skipString(start); err != nil {
+			} else if i, err = s.stringRest(start, j); err != nil {
 				return i, err
 			}
 		case vObject, vArray:
@@ -328,46 +328,64 @@ func closerOf(isObject bool) byte {
 }
 
 // skipString returns the index just past the string starting at i (a quote).
-// It looks at eight bytes at a time for the only bytes that matter inside a
-// string: the closing quote, a backslash, or a control byte (invalid there).
 func (s *jsonScanner) skipString(i int) (int, error) {
-	start := i
+	return s.stringRest(i, i+1)
+}
+
+// stringRest returns the index just past the string whose opening quote is
+// at start, going on from j: the bytes between are plain (no quote,
+// backslash or control byte). It looks at eight bytes at a time for the
+// only bytes that matter inside a string: the closing quote, a backslash,
+// or a control byte (invalid there). Escapes are checked where they stand,
+// runs of them (a Cyrillic word as PHP encodes it, "\u0412\u043e...")
+// without going back to the word loop.
+func (s *jsonScanner) stringRest(start, j int) (int, error) {
 	b := s.b
-	i++
 	for {
-		i = stringSpecial(b, i)
-		if i >= len(b) {
-			return start, s.fail(i, "unterminated string")
+		j = stringSpecial(b, j)
+		if j >= len(b) {
+			return start, s.fail(j, "unterminated string")
 		}
-		switch b[i] {
-		case '"':
-			return i + 1, nil
-		case '\\':
-			i++
-			if i >= len(b) {
-				return start, s.fail(i, "unterminated escape")
+		if c := b[j]; c == '"' {
+			return j + 1, nil
+		} else if c != '\\' {
+			return start, s.fail(j, "control byte in a string")
+		}
+		for j < len(b) && b[j] == '\\' {
+			if j+1 >= len(b) {
+				return start, s.fail(j+1, "unterminated escape")
 			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i++
-			case 'u':
-				if i+5 > len(b) {
-					return start, s.fail(i, "short \\u escape")
+			if b[j+1] != 'u' {
+				if !simpleEscape[b[j+1]] {
+					return start, s.fail(j+1, "bad escape")
 				}
-				for _, h := range b[i+1 : i+5] {
-					if _, ok := fromHex(h); !ok {
-						return start, s.fail(i, "bad \\u escape")
-					}
-				}
-				i += 5
-			default:
-				return start, s.fail(i, "bad escape")
+				j += 2
+				continue
 			}
-		default:
-			return start, s.fail(i, "control byte in a string")
+			if j+6 > len(b) {
+				return start, s.fail(j+1, "short \\u escape")
+			}
+			if hexDigit[b[j+2]]&hexDigit[b[j+3]]&hexDigit[b[j+4]]&hexDigit[b[j+5]] == 0 {
+				return start, s.fail(j+1, "bad \\u escape")
+			}
+			j += 6
 		}
 	}
 }
+
+// simpleEscape holds the bytes that may follow a backslash, 'u' aside.
+var simpleEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
+
+// hexDigit is 1 for the hex digits of either case: four lookups and-ed
+// together check a \u escape with one branch.
+var hexDigit = func() (t [256]uint8) {
+	for c := range t {
+		if _, ok := fromHex(byte(c)); ok {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 const (
 	ones   = 0x0101010101010101

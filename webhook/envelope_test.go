@@ -21,6 +21,11 @@ var envelopeInputs = []string{
 	`{"a":12.}`, `{"a":fals}`, `{"a":falsee}`, `{"a":nulll}`, `{"a":true`, `{"a":tr`, `{"a":f`, `{"a":"x`, `{"a":"0123456789`,
 	`{"a":[true,false,null,{"b":null}]}`, `{"k":1,"0123456789abcdef":{"0123456789abcdef":"0123456789abcdef"}}`,
 	`{"a":[ 1 , { "b" : "c" } ] }`, `{"a":{"b" "c"}}`, `{"a":{"b":"c",}}`, `{"a":{1:2}}`,
+	// Runs of escapes, as PHP's json_encode writes Cyrillic and slashes,
+	// broken at every place the escape loop could go wrong.
+	`{"n":"\u0412\u043e\u0431\u0440 \u0430","u":"https:\/\/x\/y"}`, `{"n":"\u0412\u043e\"}`, `{"n":"\u0412\u043"}`,
+	`{"n":"\u0412\u043g"}`, `{"n":"\u0412\q"}`, `{"n":"\u0412\`, `{"n":"\u0412\u04`, `{"n":"\u0412`, `{"n":"\\\\"}`,
+	"{\"n\":\"\\u0412\x01\"}", "{\"n\":\"\\n\x1f\"}", `{"n":"\u0412\u043E\uABCD\uabcd"}`, `{"\u0412\u043e":"\/"}`,
 	strings.Repeat("[", 300) + strings.Repeat("]", 300), `{"d":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`,
 }
 
