@@ -14,7 +14,7 @@ import (
 // {"id","type","created_at","data"}.
 type envelope struct {
 	id, typ   []byte // raw JSON values; the signed headers are what counts
-	createdAt string
+	createdAt []byte // raw JSON value: createdAtOf reads it without a copy
 	data      []byte
 }
 
@@ -66,7 +66,7 @@ func scanEnvelope(body []byte) (envelope, error) {
 			case "type":
 				env.typ = val
 			case "created_at":
-				env.createdAt = stringValue(val)
+				env.createdAt = val
 			case "data":
 				env.data = val
 			}
@@ -365,7 +365,7 @@ func (s *jsonScanner) stringRest(start, j int) (int, error) {
 			if j+6 > len(b) {
 				return start, s.fail(j+1, "short \\u escape")
 			}
-			if hexDigit[b[j+2]]&hexDigit[b[j+3]]&hexDigit[b[j+4]]&hexDigit[b[j+5]] == 0 {
+			if hexValue[b[j+2]]|hexValue[b[j+3]]|hexValue[b[j+4]]|hexValue[b[j+5]] > 0x0f {
 				return start, s.fail(j+1, "bad \\u escape")
 			}
 			j += 6
@@ -375,17 +375,6 @@ func (s *jsonScanner) stringRest(start, j int) (int, error) {
 
 // simpleEscape holds the bytes that may follow a backslash, 'u' aside.
 var simpleEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
-
-// hexDigit is 1 for the hex digits of either case: four lookups and-ed
-// together check a \u escape with one branch.
-var hexDigit = func() (t [256]uint8) {
-	for c := range t {
-		if _, ok := fromHex(byte(c)); ok {
-			t[c] = 1
-		}
-	}
-	return t
-}()
 
 const (
 	ones   = 0x0101010101010101

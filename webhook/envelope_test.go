@@ -102,7 +102,7 @@ func TestBenchBodies(t *testing.T) {
 	for i, body := range bodies {
 		checkEnvelope(t, body)
 		env, err := scanEnvelope(body)
-		if err != nil || len(env.data) == 0 || parseCreatedAt(env.createdAt).IsZero() {
+		if err != nil || len(env.data) == 0 || createdAtOf(env.createdAt).IsZero() {
 			t.Fatalf("%s: envelope %+v, %v", names[i], env, err)
 		}
 	}
