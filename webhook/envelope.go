@@ -172,152 +172,158 @@ var (
 )
 
 // skipValue returns the index just past the value starting at i. It is one
-// loop with an explicit stack of open containers rather than a recursion: a
-// function call per token would cost more than the token. Keys, plain
-// strings, integers, literals and single-byte whitespace are handled inline;
-// escapes, fractions, exponents and longer whitespace go to helpers.
+// state machine with an explicit stack of open containers rather than a
+// recursion: a function call per token would cost more than the token. Its
+// three states (a key is due, a value is due, a value has ended) are labels
+// that the tokens jump between, so no dispatch on a state variable or a
+// jump table sits between two tokens. Keys, plain strings, integers,
+// literals and single-byte whitespace are handled inline; escapes,
+// fractions, exponents and longer whitespace go to helpers.
 func (s *jsonScanner) skipValue(i, depth int) (int, error) {
 	b := s.b
-	var open [maxJSONDepth]bool // true for an object, false for an array
-	n := 0
-	key := false // a key and ':' come before the value at i
-	var err error
-	for {
-		if key {
-			if i >= len(b) || b[i] != '"' {
-				return i, s.fail(i, "want a key")
-			}
-			start := i
-			j := i + 1
-			for {
-				if j+8 > len(b) {
-					j = stringSpecialTail(b, j)
-					break
-				}
-				if m := specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				j += 8
-			}
-			if j < len(b) && b[j] == '"' {
-				i = j + 1
-			} else if i, err = s.stringRest(start, j); err != nil {
-				return i, err
-			}
-			if i < len(b) && b[i] <= ' ' {
-				i = s.skipSpace(i)
-			}
-			if i >= len(b) || b[i] != ':' {
-				return i, s.fail(i, "want ':'")
-			}
-			i++
-			if i < len(b) && b[i] <= ' ' {
-				i = s.skipSpace(i)
-			}
-		}
-		// A value starts at i (whitespace already skipped).
-		if i >= len(b) {
-			return i, s.fail(i, "want a value")
-		}
-		switch valueClass[b[i]] {
-		case vString:
-			start := i
-			j := i + 1
-			for {
-				if j+8 > len(b) {
-					j = stringSpecialTail(b, j)
-					break
-				}
-				if m := specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				j += 8
-			}
-			if j < len(b) && b[j] == '"' {
-				i = j + 1
-			} else if i, err = s.stringRest(start, j); err != nil {
-				return i, err
-			}
-		case vObject, vArray:
-			if depth+n >= maxJSONDepth {
-				return i, s.fail(i, "nested too deeply")
-			}
-			isObject := b[i] == '{'
-			i++
-			if i < len(b) && b[i] <= ' ' {
-				i = s.skipSpace(i)
-			}
-			if i < len(b) && b[i] == closerOf(isObject) {
-				i++
-				break // an empty container is a complete value
-			}
-			open[n] = isObject
-			n++
-			key = isObject
-			continue // the first element
-		case vNumber:
-			start := i
-			if c := b[i]; c != '-' && c != '0' {
-				// The common case: an integer without a sign.
-				i++
-				for i < len(b) && isDigit[b[i]] {
-					i++
-				}
-				if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
-					if i, err = s.skipNumber(start); err != nil {
-						return i, err
-					}
-				}
-			} else if i, err = s.skipNumber(start); err != nil {
-				return i, err
-			}
-		case vTrue:
-			if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litTrue {
-				return i, s.fail(i, "bad literal")
-			}
-			i += 4
-		case vFalse:
-			if i+5 > len(b) || binary.LittleEndian.Uint32(b[i+1:]) != litAlse {
-				return i, s.fail(i, "bad literal")
-			}
-			i += 5
-		case vNull:
-			if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litNull {
-				return i, s.fail(i, "bad literal")
-			}
-			i += 4
-		default:
-			return i, s.fail(i, "want a value")
-		}
-		// A value ended at i: close finished containers, or move on to the
-		// next element of the innermost one.
-		for {
-			if n == 0 {
-				return i, nil
-			}
-			if i < len(b) && b[i] <= ' ' {
-				i = s.skipSpace(i)
-			}
-			if i >= len(b) {
-				return i, s.fail(i, "unterminated container")
-			}
-			isObject := open[n-1]
-			if c := b[i]; c == ',' {
-				i++
-				if i < len(b) && b[i] <= ' ' {
-					i = s.skipSpace(i)
-				}
-				key = isObject
-				break
-			} else if c != closerOf(isObject) {
-				return i, s.fail(i, "want ',' or a closing bracket")
-			}
-			i++
-			n--
+	var (
+		open  [maxJSONDepth]bool // true for an object, false for an array
+		n     int                // open containers
+		start int
+		j     int
+		m     uint64
+		c     byte
+		err   error
+	)
+	goto value
+
+key: // A key is due at i (whitespace skipped), then ':' and a value.
+	if i >= len(b) || b[i] != '"' {
+		return i, s.fail(i, "want a key")
+	}
+	start = i
+	for j = i + 1; j+8 <= len(b); j += 8 {
+		if m = specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			goto keyEnd
 		}
 	}
+	j = stringSpecialTail(b, j)
+keyEnd:
+	if j < len(b) && b[j] == '"' {
+		i = j + 1
+	} else if i, err = s.stringRest(start, j); err != nil {
+		return i, err
+	}
+	if i < len(b) && b[i] == ':' {
+		i++
+	} else {
+		if i = s.skipSpace(i); i >= len(b) || b[i] != ':' {
+			return i, s.fail(i, "want ':'")
+		}
+		i++
+	}
+	if i < len(b) && b[i] <= ' ' {
+		i = s.skipSpace(i)
+	}
+
+value: // A value is due at i (whitespace skipped).
+	if i >= len(b) {
+		return i, s.fail(i, "want a value")
+	}
+	c = b[i]
+	if c == '"' {
+		start = i
+		for j = i + 1; j+8 <= len(b); j += 8 {
+			if m = specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				goto stringEnd
+			}
+		}
+		j = stringSpecialTail(b, j)
+	stringEnd:
+		if j < len(b) && b[j] == '"' {
+			i = j + 1
+		} else if i, err = s.stringRest(start, j); err != nil {
+			return i, err
+		}
+		goto ended
+	}
+	if c-'1' < 9 {
+		// The common number: an integer without a sign or leading zero.
+		start = i
+		for i++; i < len(b) && isDigit[b[i]]; i++ {
+		}
+		if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+			if i, err = s.skipNumber(start); err != nil {
+				return i, err
+			}
+		}
+		goto ended
+	}
+	switch c {
+	case '{', '[':
+		if depth+n >= maxJSONDepth {
+			return i, s.fail(i, "nested too deeply")
+		}
+		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = s.skipSpace(i)
+		}
+		if i < len(b) && b[i] == c+2 { // '{'+2 is '}', '['+2 is ']'
+			i++
+			goto ended // an empty container is a complete value
+		}
+		open[n] = c == '{'
+		n++
+		if c == '{' {
+			goto key
+		}
+		goto value
+	case '-', '0':
+		if i, err = s.skipNumber(i); err != nil {
+			return i, err
+		}
+	case 't':
+		if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litTrue {
+			return i, s.fail(i, "bad literal")
+		}
+		i += 4
+	case 'f':
+		if i+5 > len(b) || binary.LittleEndian.Uint32(b[i+1:]) != litAlse {
+			return i, s.fail(i, "bad literal")
+		}
+		i += 5
+	case 'n':
+		if i+4 > len(b) || binary.LittleEndian.Uint32(b[i:]) != litNull {
+			return i, s.fail(i, "bad literal")
+		}
+		i += 4
+	default:
+		return i, s.fail(i, "want a value")
+	}
+
+ended: // A value ended at i: the next element, or closing brackets.
+	if n == 0 {
+		return i, nil
+	}
+	if i < len(b) && b[i] <= ' ' {
+		i = s.skipSpace(i)
+	}
+	if i >= len(b) {
+		return i, s.fail(i, "unterminated container")
+	}
+	if c = b[i]; c == ',' {
+		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = s.skipSpace(i)
+		}
+		if open[n-1] {
+			goto key
+		}
+		goto value
+	}
+	if c != closerOf(open[n-1]) {
+		return i, s.fail(i, "want ',' or a closing bracket")
+	}
+	i++
+	n--
+	goto ended
 }
 
 func closerOf(isObject bool) byte {
