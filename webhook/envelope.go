@@ -348,10 +348,19 @@ func (s *jsonScanner) skipString(i int) (int, error) {
 func (s *jsonScanner) stringRest(start, j int) (int, error) {
 	b := s.b
 	for {
-		j = stringSpecial(b, j)
-		if j >= len(b) {
+		// The next '"', '\\' or control byte, eight bytes at a time;
+		// written out here, not called: between the words of an escaped
+		// Cyrillic text it runs once per word.
+		for ; j+8 <= len(b); j += 8 {
+			if m := specialBytes(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				goto special
+			}
+		}
+		if j = stringSpecialTail(b, j); j >= len(b) {
 			return start, s.fail(j, "unterminated string")
 		}
+	special:
 		if c := b[j]; c == '"' {
 			return j + 1, nil
 		} else if c != '\\' {
@@ -388,18 +397,6 @@ const (
 	slashs = '\\' * ones
 )
 
-// stringSpecial returns the index of the first '"', '\\' or byte below 0x20
-// at or after i, or len(b). It is small enough to be inlined into the
-// scanner's loop; the last few bytes of the body go to stringSpecialTail.
-func stringSpecial(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		if m := specialBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	return stringSpecialTail(b, i)
-}
-
 // specialBytes flags, in the high bit of each byte of w, the bytes that end a
 // plain run in a string. Per byte, (x-n)&^x&0x80 flags x < n (n <= 0x80).
 // x^0x02 maps '"' to 0x20 and the control bytes onto themselves, so one test
@@ -412,6 +409,7 @@ func specialBytes(w uint64) uint64 {
 	return (((t - 0x21*ones) &^ t) | ((e - ones) &^ e)) & highs
 }
 
+// stringSpecialTail is the word loop's end: the last bytes, one at a time.
 func stringSpecialTail(b []byte, i int) int {
 	for ; i < len(b); i++ {
 		if !stringPlain[b[i]] {
