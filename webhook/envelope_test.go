@@ -2,10 +2,13 @@ package webhook
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/iexkit/exchanger-go/internal/benchratio"
 )
 
 var envelopeInputs = []string{
@@ -122,6 +125,26 @@ func BenchmarkScanEnvelope(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkScanVsSHA256Paired pairs the JSON check with SHA-256 of the same
+// body (benchratio: alternating rounds, median of per-round ratios). SHA-256
+// is most of Verify's floor, so check/SHA-256 is about what the check adds
+// to Verify / floor, whatever the machine's load.
+func BenchmarkScanVsSHA256Paired(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			benchratio.Compare(b,
+				func() {
+					if _, err := scanEnvelope(body); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() { sha256.Sum256(body) })
 		})
 	}
 }
