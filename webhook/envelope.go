@@ -132,25 +132,6 @@ func (s *jsonScanner) skipSpace(i int) int {
 	return i
 }
 
-// Byte classes of the first byte of a value, for the dispatch of skipValue.
-const (
-	vBad = iota
-	vString
-	vObject
-	vArray
-	vNumber
-	vTrue
-	vFalse
-	vNull
-)
-
-var valueClass = [256]uint8{
-	'"': vString, '{': vObject, '[': vArray, '-': vNumber,
-	'0': vNumber, '1': vNumber, '2': vNumber, '3': vNumber, '4': vNumber,
-	'5': vNumber, '6': vNumber, '7': vNumber, '8': vNumber, '9': vNumber,
-	't': vTrue, 'f': vFalse, 'n': vNull,
-}
-
 // isDigit and stringPlain are byte tables: one load instead of two
 // comparisons in the tightest loops.
 var isDigit = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true}
