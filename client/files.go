@@ -133,7 +133,9 @@ func UploadReaderAt(r io.ReaderAt, size int64) UploadSource {
 }
 
 // UploadOpener calls open for every pass over the file (the hashing pass and
-// each attempt); size is the file's length, or -1 if unknown.
+// each attempt); size is the file's length, or -1 if unknown. An opener
+// that returns an *os.File (or anything with a Stat method describing a
+// regular file) gets the stamp check of UploadPath.
 func UploadOpener(open func() (io.ReadCloser, error), size int64) UploadSource {
 	return UploadSource{open: open, size: func() (int64, error) { return size, nil }}
 }
@@ -141,8 +143,9 @@ func UploadOpener(open func() (io.ReadCloser, error), size int64) UploadSource {
 // UploadReader reads r. A reader that can be reread is: an io.ReaderAt with
 // a Size method (bytes.Reader, strings.Reader, io.SectionReader) is read in
 // sections; an io.Seeker (os.File) is rewound to its position at the time of
-// the call. Any other reader is first copied into a temporary file (hashed
-// on the way), so that memory use stays flat and retries stay possible.
+// the call, and an *os.File is checked by its stamp as UploadPath is (and
+// left open). Any other reader is first copied into a temporary file, so
+// that memory use stays flat and retries stay possible.
 func UploadReader(r io.Reader) UploadSource {
 	if ra, ok := r.(interface {
 		io.ReaderAt
