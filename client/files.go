@@ -389,15 +389,29 @@ func (b *multipartBody) Read(p []byte) (int, error) {
 			if b.h == nil && b.stamp == nil {
 				b.h = sha256.New()
 			}
-			n, err := b.file.Read(p)
-			if b.h != nil {
-				b.h.Write(p[:n])
+			// Never read past the hashed length: a grown file must not put
+			// its new bytes where the frame's suffix belongs, nor keep the
+			// transport draining it.
+			q := p
+			if b.size >= 0 && int64(len(q)) > b.size-b.n {
+				q = q[:b.size-b.n]
 			}
-			b.n += int64(n)
-			if err == io.EOF {
-				if !b.sentWhatWasHashed() {
-					b.err = ErrUploadChanged
-					// The bytes read with EOF may still go out; the suffix
+			var n int
+			var err error
+			if len(q) > 0 {
+				n, err = b.file.Read(q)
+				if b.h != nil {
+					b.h.Write(q[:n])
+				}
+				b.n += int64(n)
+			}
+			if err != nil && err != io.EOF {
+				return n, err
+			}
+			if err == io.EOF || (b.size >= 0 && b.n == b.size) {
+				if cerr := b.sentWhatWasHashed(); cerr != nil {
+					b.err = cerr
+					// The bytes just read may still go out; the suffix
 					// never will, so the body cannot complete.
 					if n > 0 {
 						return n, nil
@@ -423,19 +437,50 @@ func (b *multipartBody) Read(p []byte) (int, error) {
 	return 0, nil
 }
 
-// sentWhatWasHashed reports, at the file's end, whether the bytes read are
-// the ones hashed before: as many as announced, and either the file's
-// stamp is still the one taken before the hashing pass (every write since
-// would have moved its ctime) or the bytes hash to the same sum.
-func (b *multipartBody) sentWhatWasHashed() bool {
+// sentWhatWasHashed checks, at the file's end (or at its hashed length),
+// that the bytes read are the ones hashed before: as many as announced,
+// and either the file's stamp is still the one taken before the hashing
+// pass (every write since would have moved its ctime; its size shows
+// growth) or the bytes hash to the same sum with nothing after them. It
+// returns ErrUploadChanged, or the error of reading past the end.
+func (b *multipartBody) sentWhatWasHashed() error {
 	if b.size >= 0 && b.n != b.size {
-		return false
+		return ErrUploadChanged
 	}
 	if b.stamp != nil {
-		now, ok := statStamp(b.file)
-		return ok && now == *b.stamp
+		if now, ok := statStamp(b.file); !ok || now != *b.stamp {
+			return ErrUploadChanged
+		}
+		return nil
 	}
-	return hex.EncodeToString(b.h.Sum(nil)) == b.sum
+	if b.size >= 0 {
+		if err := b.atEOF(); err != nil {
+			return err
+		}
+	}
+	if hex.EncodeToString(b.h.Sum(nil)) != b.sum {
+		return ErrUploadChanged
+	}
+	return nil
+}
+
+// atEOF checks that the file has no byte after the hashed length: one
+// read of a single byte, retried while the reader returns nothing and no
+// error (up to 100 times, as bufio does).
+func (b *multipartBody) atEOF() error {
+	var one [1]byte
+	for range 100 {
+		n, err := b.file.Read(one[:])
+		switch {
+		case n > 0:
+			return ErrUploadChanged
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return io.ErrNoProgress
 }
 
 // Close closes the file.

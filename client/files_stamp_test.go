@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -145,14 +146,16 @@ func TestStampedBodyEqualsRehashedBody(t *testing.T) {
 }
 
 // readUntilChanged reads an attempt's body, calling change once after
-// the first read, and returns what was read and the error that ended it.
+// the second read (the first returns the frame's prefix, the second the
+// file's first bytes), and returns what was read and the error that ended
+// it.
 func readUntilChanged(b io.Reader, change func()) ([]byte, error) {
 	var out []byte
 	buf := make([]byte, 32<<10)
-	for first := true; ; first = false {
+	for i := 1; ; i++ {
 		n, err := b.Read(buf)
 		out = append(out, buf[:n]...)
-		if first {
+		if i == 2 {
 			change()
 		}
 		if err == io.EOF {
@@ -166,8 +169,13 @@ func readUntilChanged(b io.Reader, change func()) ([]byte, error) {
 
 // A file changed while an attempt sends it fails that attempt with
 // ErrUploadChanged before the frame's suffix goes out, so the body is
-// never complete; the stamp sees changes that keep the size as well.
-func TestStampedUploadChangedMidSendAborts(t *testing.T) {
+// never complete, and no byte past the hashed length is sent; the stamp
+// sees changes that keep the size as well as hashing again does. Hashing
+// again lets through only changes that leave the bytes sent as hashed (a
+// part already sent, the same bytes written again): that body is then
+// complete and right.
+func TestUploadChangedMidSendAborts(t *testing.T) {
+	hashMissesIt := map[string]bool{"same size, first bytes rewritten (already sent)": true, "same bytes written again": true}
 	changes := map[string]func(t *testing.T, path string, size int){
 		"same size, last bytes rewritten": func(t *testing.T, path string, size int) {
 			f, err := os.OpenFile(path, os.O_WRONLY, 0)
@@ -210,29 +218,50 @@ func TestStampedUploadChangedMidSendAborts(t *testing.T) {
 		},
 	}
 	for name, change := range changes {
-		t.Run(name, func(t *testing.T) {
-			path, _ := writeTestFile(t, 256<<10)
-			up, err := newUploadBody(context.Background(), "doc.pdf", aged(UploadPath(path)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := openAttempt(t, up)
-			defer b.Close()
-			if b.stamp == nil {
-				t.Fatal("not stamped")
-			}
-			got, err := readUntilChanged(b, func() { change(t, path, 256<<10) })
-			if !errors.Is(err, ErrUploadChanged) {
-				t.Fatalf("err = %v, want ErrUploadChanged", err)
-			}
-			if int64(len(got)) >= up.length || bytes.HasSuffix(got, []byte("--\r\n")) {
-				t.Fatalf("sent %d of %d bytes, including the frame's end", len(got), up.length)
-			}
-			// A later Read keeps failing: the transport cannot finish it.
-			if n, err := b.Read(make([]byte, 64)); n != 0 || !errors.Is(err, ErrUploadChanged) {
-				t.Fatalf("read after the failure: %d, %v", n, err)
-			}
-		})
+		for _, rehash := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, HashWhileSending %v", name, rehash), func(t *testing.T) {
+				testChangedMidSend(t, rehash, rehash && hashMissesIt[name], change)
+			})
+		}
+	}
+}
+
+func testChangedMidSend(t *testing.T, rehash, sentAsHashed bool, change func(t *testing.T, path string, size int)) {
+	const size = 256<<10 + 1000 // not a multiple of the reads: one read would cross the hashed length
+	path, content := writeTestFile(t, size)
+	src := aged(UploadPath(path))
+	if rehash {
+		src = src.HashWhileSending()
+	}
+	up, err := newUploadBody(context.Background(), "doc.pdf", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := openAttempt(t, up)
+	defer b.Close()
+	if (b.stamp == nil) != rehash {
+		t.Fatalf("stamp check %v with HashWhileSending %v", b.stamp != nil, rehash)
+	}
+	prefix := len(b.prefix)
+	got, err := readUntilChanged(b, func() { change(t, path, size) })
+	if sentAsHashed {
+		if err != nil {
+			t.Fatalf("err = %v for a body that is as hashed", err)
+		}
+		if _, data := readMultipartFile(t, up.contentType, bytes.NewReader(got)); !bytes.Equal(data, content) {
+			t.Fatal("complete body with other bytes than hashed")
+		}
+		return
+	}
+	if !errors.Is(err, ErrUploadChanged) {
+		t.Fatalf("err = %v, want ErrUploadChanged", err)
+	}
+	if len(got) > prefix+size || bytes.HasSuffix(got, []byte("--\r\n")) {
+		t.Fatalf("sent %d bytes of a %d-byte frame around %d bytes", len(got), prefix, size)
+	}
+	// A later Read keeps failing: the transport cannot finish it.
+	if n, err := b.Read(make([]byte, 64)); n != 0 || !errors.Is(err, ErrUploadChanged) {
+		t.Fatalf("read after the failure: %d, %v", n, err)
 	}
 }
 
