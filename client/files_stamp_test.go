@@ -380,3 +380,26 @@ func TestUploadStreamWithWrongSizeAborts(t *testing.T) {
 		t.Fatalf("err = %v, want ErrUploadChanged", err)
 	}
 }
+
+// An empty file makes a body with an empty part, by either check.
+func TestEmptyFileUploads(t *testing.T) {
+	path, _ := writeTestFile(t, 0)
+	for _, src := range []UploadSource{aged(UploadPath(path)), aged(UploadPath(path)).HashWhileSending()} {
+		up, err := newUploadBody(context.Background(), "empty.pdf", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := up.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || int64(len(body)) != up.length {
+			t.Fatalf("body %d bytes of %d: %v", len(body), up.length, err)
+		}
+		if _, data := readMultipartFile(t, up.contentType, bytes.NewReader(body)); len(data) != 0 {
+			t.Fatalf("part of %d bytes", len(data))
+		}
+	}
+}
