@@ -57,24 +57,27 @@ func appendCanonicalQueryPHP(dst []byte, rawQuery string) []byte {
 		return appendFlattenedAsStrings(dst, top)
 	}
 	spans := make([]span, 0, len(top.entries))
+	order := make([]uint64, 0, len(top.entries))
 	mark := len(dst)
 	flattenPHPArray(top, func(encodedName []byte, value string) {
 		start := len(dst)
 		dst = append(dst, encodedName...)
 		dst = append(dst, '=')
 		dst = appendEscaped(dst, value)
-		spans = append(spans, span{key: keyAt(dst[start:], 0), start: int32(start), end: int32(len(dst))})
+		// At most phpMaxInputVars strings: the index fits indexMask.
+		order = append(order, sortKey(dst[start:], 0, len(spans)))
+		spans = append(spans, span{start: int32(start), end: int32(len(dst))})
 	})
 	if len(spans) == 0 {
 		return dst
 	}
-	sortSpans(dst, spans, 0)
+	sortSpans(dst, spans, order, 0)
 	out := len(dst)
-	for k, s := range spans {
+	for k, o := range order {
 		if k > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, dst[s.start:s.end]...)
+		dst = append(dst, dst[spans[o&indexMask].start:spans[o&indexMask].end]...)
 	}
 	size := copy(dst[mark:], dst[out:])
 	return dst[:mark+size]

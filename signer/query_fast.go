@@ -40,12 +40,10 @@ const stackPairs = 32
 const smallPairs = 8
 
 // span is one pair in the output buffer while it is worked on. The sorts
-// order spans by dst[start:end], with eight of those bytes as a
-// big-endian number in key: comparing the numbers compares the bytes. On
-// the fast path, dst[start:end] is "name=" or an append's "name%5B".
+// order spans by dst[start:end]: on the fast path "name=" or an append's
+// "name%5B".
 type span struct {
-	key        uint64
-	start, end int32 // the bytes sorted by
+	start, end int32
 	eq, valEnd int32 // on the fast path, "=value" (appends: after the number)
 	num        int32 // -1 for a plain name, else the append's number
 	// On the fast path: how many "%5B" dst[start:end] holds (an append's
@@ -64,19 +62,22 @@ func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	}
 	if amps := strings.Count(rawQuery, "&"); amps < smallPairs {
 		var stack [smallPairs]span
-		return appendCanonicalQueryFastWith(dst, rawQuery, amps, stack[:0])
+		var order [smallPairs]uint64
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], order[:0])
 	} else if amps < stackPairs {
 		var stack [stackPairs]span
-		return appendCanonicalQueryFastWith(dst, rawQuery, amps, stack[:0])
+		var order [stackPairs]uint64
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], order[:0])
 	} else {
-		return appendCanonicalQueryFastWith(dst, rawQuery, amps, make([]span, 0, min(amps+1, phpMaxInputVars)))
+		n := min(amps+1, phpMaxInputVars)
+		return appendCanonicalQueryFastWith(dst, rawQuery, make([]span, 0, n), make([]uint64, 0, n))
 	}
 }
 
-// appendCanonicalQueryFastWith is appendCanonicalQueryFast with amps, the
-// number of '&' in rawQuery, and spans, an empty slice with room for the
-// pairs (it grows if there are more).
-func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans []span) ([]byte, bool) {
+// appendCanonicalQueryFastWith is appendCanonicalQueryFast with spans and
+// order, empty slices with room for the pairs (they grow if there are
+// more).
+func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, order []uint64) ([]byte, bool) {
 	mark := len(dst)
 
 	// Pass 1: encode every pair after dst's current end, in arrival order,
@@ -86,23 +87,18 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans [
 	n := mark
 	pieces := 0
 	for rest := rawQuery; rest != ""; {
-		piece := rest
-		if i := strings.IndexByte(rest, '&'); i >= 0 {
-			piece, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		if piece == "" {
-			continue // rule 1: not counted
+		if rest[0] == '&' {
+			rest = rest[1:]
+			continue // rule 1: an empty piece, not counted
 		}
 		if pieces++; pieces > phpMaxInputVars {
 			break // PHP ignores the rest of the query
 		}
 		// Room for the worst case, every byte a literal bracket or
 		// escaped, plus '&', '=' and an append's number: the loops write
-		// by index.
-		if need := n + 3*len(piece) + 16; need > len(buf) {
-			buf = slices.Grow(buf[:n], need-n+len(rest))
+		// by index. (The pieces are found as they are encoded.)
+		if need := n + 3*len(rest) + 16; need > len(buf) {
+			buf = slices.Grow(buf[:n], need-n)
 			buf = buf[:cap(buf)]
 		}
 		if len(spans) > 0 {
@@ -115,10 +111,13 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans [
 		if len(spans) > 1 {
 			prev = &spans[len(spans)-2]
 		}
+		var used int
 		var ok bool
-		if n, ok = encodePiece(buf, n, piece, s, prev); !ok {
+		if n, used, ok = encodePiece(buf, n, rest, s, prev); !ok {
 			return dst[:mark], false
 		}
+		rest = rest[used:]
+		order = append(order, sortKey(buf[s.start:s.end], 0, len(spans)-1))
 	}
 	dst = buf[:n]
 	if len(spans) == 0 {
@@ -129,11 +128,11 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans [
 	// "name=" or, for an append, "name%5B" (the number follows). Distinct
 	// pairs then come in the server's order, and equal ones are appends to
 	// one array, in arrival order.
-	sortSpans(dst, spans, 0)
+	sortSpans(dst, spans, order, 0)
 
 	// Pass 3: check that no name overwrites another and number the appends,
 	// in one walk of that order.
-	inOrder, reorder, ok := checkOrdered(dst, spans)
+	inOrder, renumbered, reorder, ok := checkOrdered(dst, spans, order)
 	if !ok {
 		return dst[:mark], false
 	}
@@ -147,35 +146,40 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans [
 	out := len(dst)
 	buf = dst[:cap(dst)]
 	n = out
-	for k := range spans {
-		s := &spans[k]
+	for k, o := range order {
+		s := &spans[o&indexMask]
 		if k > 0 {
 			buf[n] = '&'
 			n++
 		}
 		start := n
-		n += copy(buf[n:], buf[s.start:s.end])
-		if s.num >= 0 {
-			n = appendIndexDigits(buf, n, s.num)
-			buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
-			n += 3
+		if !renumbered {
+			n += copy(buf[n:], buf[s.start:s.valEnd])
+		} else {
+			n += copy(buf[n:], buf[s.start:s.end])
+			if s.num >= 0 {
+				n = appendIndexDigits(buf, n, s.num)
+				buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
+				n += 3
+			}
+			n += copy(buf[n:], buf[s.eq:s.valEnd])
 		}
-		n += copy(buf[n:], buf[s.eq:s.valEnd])
 		s.start, s.end = int32(start), int32(n)
 	}
 	dst = buf[:n]
 	if reorder {
 		// Appends past ten to one array: "[10]" sorts before "[2]".
-		for k := range spans {
-			spans[k].key = keyAt(dst[spans[k].start:spans[k].end], 0)
+		for k := range order {
+			i := int(order[k] & indexMask)
+			order[k] = sortKey(dst[spans[i].start:spans[i].end], 0, i)
 		}
-		sortSpans(dst, spans, 0)
+		sortSpans(dst, spans, order, 0)
 		out = len(dst)
-		for k, s := range spans {
+		for k, o := range order {
 			if k > 0 {
 				dst = append(dst, '&')
 			}
-			dst = append(dst, dst[s.start:s.end]...)
+			dst = append(dst, dst[spans[o&indexMask].start:spans[o&indexMask].end]...)
 		}
 	}
 	size := copy(dst[mark:], dst[out:])
@@ -186,8 +190,9 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, amps int, spans [
 // walk: dst[start:start+size].
 type pendingName struct{ start, size int32 }
 
-// checkOrdered walks spans, sorted by sortSpans, and reports whether they
-// arrived in that order, whether their finished pairs need sorting again
+// checkOrdered walks spans in order, sorted by sortSpans, and reports
+// whether they arrived in that order, whether it gave an append another
+// number than pass 1 wrote, whether their finished pairs need sorting again
 // (appends past ten to one array), and whether no name overwrites another:
 //
 //   - equal sort bytes are appends to one array (numbered here, in order)
@@ -199,32 +204,34 @@ type pendingName struct{ start, size int32 }
 //     ("X-y=", "X1="): each name's bracket prefixes, and an append's
 //     array, stay pending until the walk leaves the names that start
 //     with them, and a plain name equal to one of them overwrites it.
-func checkOrdered(dst []byte, spans []span) (inOrder, reorder, ok bool) {
+func checkOrdered(dst []byte, spans []span, order []uint64) (inOrder, renumbered, reorder, ok bool) {
 	var stack [8]pendingName
 	pending := stack[:0]
 	inOrder = true
-	for k := range spans {
-		s := &spans[k]
+	for k, o := range order {
+		s := &spans[o&indexMask]
 		str := dst[s.start:s.end]
 		isAppend := s.num >= 0
 		if k > 0 {
-			prev := &spans[k-1]
+			prev := &spans[order[k-1]&indexMask]
 			inOrder = inOrder && prev.start < s.start
 			prevStr := dst[prev.start:prev.end]
 			if string(str) == string(prevStr) {
 				if !isAppend {
-					return false, false, false
+					return false, false, false, false
 				}
 				// Pass 1's guess is wrong only where other pieces came
 				// between the appends, and then they did not arrive in
 				// this order: pass 4 writes the number.
-				s.num = prev.num + 1
+				if s.num != prev.num+1 {
+					renumbered, s.num = true, prev.num+1
+				}
 				// Decimal text: "[9]" sorts after "[10]".
 				reorder = reorder || s.num == 10 || s.num == 100 || s.num == 1000
 				continue
 			}
 			if prev.num >= 0 && len(str) > len(prevStr) && string(str[:len(prevStr)]) == string(prevStr) {
-				return false, false, false
+				return false, false, false, false
 			}
 		}
 		name := str[:len(str)-1] // without '='
@@ -244,7 +251,7 @@ func checkOrdered(dst []byte, spans []span) (inOrder, reorder, ok bool) {
 		if len(pending) > 0 {
 			from = int(pending[len(pending)-1].size)
 			if from == len(name) && !isAppend {
-				return false, false, false
+				return false, false, false, false
 			}
 		}
 		// Every "%5B" after the deepest pending name opens a group: the
@@ -266,7 +273,7 @@ func checkOrdered(dst []byte, spans []span) (inOrder, reorder, ok bool) {
 			pending = append(pending, pendingName{start: s.start, size: last})
 		}
 	}
-	return inOrder, reorder, true
+	return inOrder, renumbered, reorder, true
 }
 
 // appendIndexDigits writes the decimal digits of x (0 <= x < 10000: there
@@ -289,36 +296,38 @@ func appendIndexDigits(buf []byte, n int, x int32) int {
 	return n + 1
 }
 
-// encodePiece writes the encoding of one piece of the query at buf[n:],
-// fills s for it and returns the end; false if the fast path may not take
-// the piece. prev is the piece before, nil for the first. buf has room for
-// three bytes per byte of the piece, plus eight.
-func encodePiece(buf []byte, n int, piece string, s, prev *span) (int, bool) {
+// encodePiece writes the encoding of the piece of the query at the start
+// of piece (which runs to the query's end) at buf[n:], fills s for it and
+// returns the end and how many bytes of piece it used, up to the '&' that
+// ends it; false if the fast path may not take the piece. prev is the
+// piece before, nil for the first. buf has room for three bytes per byte
+// of piece, plus sixteen.
+func encodePiece(buf []byte, n int, piece string, s, prev *span) (end, used int, ok bool) {
 	s.start, s.num = int32(n), -1
 
 	// The name: a base, then groups of one key in brackets, literal or
-	// encoded; "[]" only as the last group. It ends at '=' or the piece's
-	// end.
+	// encoded; "[]" only as the last group. It ends at '=', '&' or the
+	// query's end.
 	i := 0
 	for i < len(piece) {
 		c := piece[i]
-		if c == '[' || c == '%' || c == '=' {
+		if c == '[' || c == '%' || c == '=' || c == '&' {
 			break
 		}
 		if c == '.' || !isUnreserved(c) {
-			return n, false
+			return n, 0, false
 		}
 		buf[n] = c
 		n++
 		i++
 	}
 	if i == 0 {
-		return n, false
+		return n, 0, false
 	}
-	for groups := 0; i < len(piece) && piece[i] != '='; groups++ {
+	for groups := 0; i < len(piece) && piece[i] != '=' && piece[i] != '&'; groups++ {
 		b := bracketAt(piece, i, '[')
 		if groups == phpMaxNestingLevels || b == 0 {
-			return n, false
+			return n, 0, false
 		}
 		i += b
 		start := i
@@ -327,14 +336,14 @@ func encodePiece(buf []byte, n int, piece string, s, prev *span) (int, bool) {
 		}
 		b = bracketAt(piece, i, ']')
 		if b == 0 {
-			return n, false
+			return n, 0, false
 		}
 		i += b
 		if i-b == start {
 			// "[]" appends; only as the last group (in the middle PHP
 			// would build a new array at each one).
-			if i < len(piece) && piece[i] != '=' {
-				return n, false
+			if i < len(piece) && piece[i] != '=' && piece[i] != '&' {
+				return n, 0, false
 			}
 			s.num = 0
 			break
@@ -380,26 +389,30 @@ func encodePiece(buf []byte, n int, piece string, s, prev *span) (int, bool) {
 		n++
 		s.end, s.eq = int32(n), int32(n)
 	}
-	s.key = keyAt(buf[s.start:s.end], 0)
 
 	// The value: decoding and re-encoding it is byte-wise, "+" and "%XX"
 	// decode to one byte each, and unreserved bytes stay as they are.
-	value := ""
-	if i < len(piece) {
-		value = piece[i+1:]
+	// It ends at '&' or the query's end.
+	j := i
+	if j < len(piece) && piece[j] == '=' {
+		j++
 	}
-	for j := 0; j < len(value); {
-		c := value[j]
+	for j < len(piece) {
+		c := piece[j]
 		if isUnreserved(c) {
 			buf[n] = c
 			n++
 			j++
 			continue
 		}
-		if c == 0 {
-			return n, false // a NUL ends the query (see appendCanonicalQuery)
+		if c == '&' {
+			break
 		}
-		c, used := decodedByte(value, j)
+		if c == 0 {
+			return n, 0, false // a NUL ends the query (see appendCanonicalQuery)
+		}
+		// A '&' is never part of an escape, so decoding cannot run past it.
+		c, used := decodedByte(piece, j)
 		j += used
 		if isUnreserved(c) {
 			buf[n] = c
@@ -410,103 +423,87 @@ func encodePiece(buf []byte, n int, piece string, s, prev *span) (int, bool) {
 		n += 3
 	}
 	s.valEnd = int32(n)
-	return n, true
+	return n, j, true
 }
 
-// sortSpans sorts spans by their bytes in dst, all of which agree on
-// their first depth bytes: by the eight bytes from depth as numbers, then
-// each run of equal numbers by the next eight. Names share long prefixes
-// ("filter%5Bcreated%5D%5B"), which cost a run one more pass each, not a
-// byte comparison per call. Equal bytes (appends to one array) keep their
-// arrival order: the order of their offsets.
-func sortSpans(dst []byte, spans []span, depth int) {
-	if depth > 0 {
-		for i := range spans {
-			spans[i].key = keyAt(dst[spans[i].start:spans[i].end], depth)
+// indexMask takes a span's index out of an order entry; the other 48 bits
+// are six bytes of its sort bytes, from some depth.
+const indexMask = 1<<16 - 1
+
+// sortKey returns the order entry of span i, whose sort bytes are b: six
+// of them from depth, big-endian and zero padded, above the index. Entries
+// compare as those bytes do, as far as they go (canonical bytes are never
+// zero), then by index: equal bytes stay in arrival order.
+func sortKey(b []byte, depth, i int) uint64 {
+	var x uint64
+	if len(b) >= depth+8 {
+		x = binary.BigEndian.Uint64(b[depth:]) >> 16
+	} else {
+		for k := depth; k < depth+6; k++ {
+			x <<= 8
+			if k < len(b) {
+				x |= uint64(b[k])
+			}
 		}
 	}
-	if len(spans) <= 16 {
-		for i := 1; i < len(spans); i++ {
-			for j := i; j > 0 && spans[j-1].key > spans[j].key; j-- {
-				spans[j], spans[j-1] = spans[j-1], spans[j]
+	return x<<16 | uint64(i)
+}
+
+// sortSpans sorts order, entries for spans, by the spans' bytes in dst,
+// all of which agree on their first depth bytes: by the six bytes from
+// depth the entries hold, then each run of equal bytes by the next six.
+// The entries are plain numbers, so a pass is a sort of integers; names
+// share long prefixes ("filter%5Bcreated%5D%5B"), which cost a run one
+// pass more each, not a byte comparison per call. Spans whose bytes are
+// equal (appends to one array) keep their arrival order.
+func sortSpans(dst []byte, spans []span, order []uint64, depth int) {
+	if depth > 0 {
+		for k, o := range order {
+			s := &spans[o&indexMask]
+			order[k] = sortKey(dst[s.start:s.end], depth, int(o&indexMask))
+		}
+	}
+	if len(order) <= 16 {
+		for i := 1; i < len(order); i++ {
+			for j := i; j > 0 && order[j-1] > order[j]; j-- {
+				order[j], order[j-1] = order[j-1], order[j]
 			}
 		}
 	} else {
-		sortByKey(spans)
+		slices.Sort(order)
 	}
-	for i := 0; i < len(spans); {
+	for i := 0; i < len(order); {
 		j := i + 1
-		for j < len(spans) && spans[j].key == spans[i].key {
+		for j < len(order) && order[j]>>16 == order[i]>>16 {
 			j++
 		}
-		run := spans[i:j]
+		run := order[i:j]
 		switch {
-		case len(run) == 1:
+		case len(run) == 1, run[0]>>16&0xff == 0:
+			// Alone, or ended within these bytes: equal bytes, already in
+			// arrival order.
 		case len(run) == 2:
-			// Two (the appends of a short list): compare the rest.
-			a, b := &run[0], &run[1]
-			c := bytes.Compare(dst[min(int(a.start)+depth+8, int(a.end)):a.end], dst[min(int(b.start)+depth+8, int(b.end)):b.end])
-			if c > 0 || c == 0 && a.start > b.start {
-				*a, *b = *b, *a
+			// Two (such as a short list's appends): compare the rest.
+			x, y := &spans[run[0]&indexMask], &spans[run[1]&indexMask]
+			if bytes.Compare(dst[int(x.start)+depth+6:x.end], dst[int(y.start)+depth+6:y.end]) > 0 {
+				run[0], run[1] = run[1], run[0]
 			}
-		case run[0].key&0xff == 0:
-			// Ended within these eight bytes: equal bytes, in arrival
-			// order.
-			for a := 1; a < len(run); a++ {
-				for b := a; b > 0 && run[b-1].start > run[b].start; b-- {
-					run[b], run[b-1] = run[b-1], run[b]
-				}
-			}
-		case depth >= 64:
+		case depth >= 60:
 			// A deep tie (long values appended to one array): compare the
-			// rest of the bytes rather than eight at a time.
-			from := depth + 8
-			slices.SortFunc(run, func(a, b span) int {
-				if c := bytes.Compare(dst[int(a.start)+from:a.end], dst[int(b.start)+from:b.end]); c != 0 {
+			// rest of the bytes rather than six at a time.
+			from := depth + 6
+			slices.SortFunc(run, func(a, b uint64) int {
+				x, y := &spans[a&indexMask], &spans[b&indexMask]
+				if c := bytes.Compare(dst[int(x.start)+from:x.end], dst[int(y.start)+from:y.end]); c != 0 {
 					return c
 				}
-				return int(a.start - b.start)
+				return int(a&indexMask) - int(b&indexMask)
 			})
 		default:
-			sortSpans(dst, run, depth+8)
+			sortSpans(dst, spans, run, depth+6)
 		}
 		i = j
 	}
-}
-
-// sortByKey sorts spans by key with a shell sort: few moves on the runs
-// list queries arrive in, and no call per comparison (a closure-based
-// sort's calls cost more than its comparisons at these sizes).
-func sortByKey(spans []span) {
-	// Ciura's gaps, enough for PHP's 1,000 pairs (larger inputs, from the
-	// general path, are sorted as well, only with more moves).
-	for _, gap := range [...]int{701, 301, 132, 57, 23, 10, 4, 1} {
-		for i := gap; i < len(spans); i++ {
-			e := spans[i]
-			j := i
-			for ; j >= gap && spans[j-gap].key > e.key; j -= gap {
-				spans[j] = spans[j-gap]
-			}
-			spans[j] = e
-		}
-	}
-}
-
-// keyAt returns the eight bytes of b from offset depth as a big-endian
-// number, zero padded: the numbers compare as the bytes do, as far as they
-// go (canonical bytes are never zero).
-func keyAt(b []byte, depth int) uint64 {
-	if len(b) >= depth+8 {
-		return binary.BigEndian.Uint64(b[depth:])
-	}
-	var x uint64
-	for i := depth; i < depth+8; i++ {
-		x <<= 8
-		if i < len(b) {
-			x |= uint64(b[i])
-		}
-	}
-	return x
 }
 
 // bracketAt returns the length of the bracket b ('[' or ']') at s[i:],
