@@ -24,6 +24,21 @@ const unreservedTable = "" +
 	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" + // 0x80-0xBF
 	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" // 0xC0-0xFF
 
+// baseTable is unreservedTable without '.': the bytes a base name (before
+// any '[') passes through PHP's parser with unchanged, as PHP turns '.'
+// into '_' there.
+const baseTable = "" +
+	"0000000000000000" + // 0x00
+	"0000000000000000" + // 0x10
+	"0000000000000100" + // 0x20: -
+	"1111111111000000" + // 0x30: 0-9
+	"0111111111111111" + // 0x40: A-O
+	"1111111111100001" + // 0x50: P-Z _
+	"0111111111111111" + // 0x60: a-o
+	"1111111111100010" + // 0x70: p-z ~
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" + // 0x80-0xBF
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" // 0xC0-0xFF
+
 // isUnreserved reports whether RFC 3986 leaves c unescaped.
 func isUnreserved(c byte) bool { return unreservedTable[c] == '1' }
 

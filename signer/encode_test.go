@@ -24,3 +24,12 @@ func TestAppendRecodedEqualsDecodeThenEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseTableIsUnreservedWithoutDot(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := isUnreserved(byte(c)) && c != '.'
+		if got := baseTable[c] == '1'; got != want {
+			t.Errorf("baseTable[%#x] = %v, want %v", c, got, want)
+		}
+	}
+}

@@ -309,20 +309,18 @@ func encodePiece(buf []byte, n int, piece string, s, prev *span) (end, used int,
 	// encoded; "[]" only as the last group. It ends at '=', '&' or the
 	// query's end.
 	i := 0
-	for i < len(piece) {
-		c := piece[i]
-		if c == '[' || c == '%' || c == '=' || c == '&' {
-			break
-		}
-		if c == '.' || !isUnreserved(c) {
-			return n, 0, false
-		}
-		buf[n] = c
+	for i < len(piece) && baseTable[piece[i]] == '1' {
+		buf[n] = piece[i]
 		n++
 		i++
 	}
 	if i == 0 {
 		return n, 0, false
+	}
+	if i < len(piece) {
+		if c := piece[i]; c != '[' && c != '%' && c != '=' && c != '&' {
+			return n, 0, false // '.', a space or another byte PHP mangles or decodes
+		}
 	}
 	for groups := 0; i < len(piece) && piece[i] != '=' && piece[i] != '&'; groups++ {
 		b := bracketAt(piece, i, '[')
@@ -330,35 +328,36 @@ func encodePiece(buf []byte, n int, piece string, s, prev *span) (end, used int,
 			return n, 0, false
 		}
 		i += b
+		// The key is copied as it is checked, after its "%5B"; an
+		// append's "[]" writes nothing (the "%5B" is written over below).
+		buf[n], buf[n+1], buf[n+2] = '%', '5', 'B'
+		k := n + 3
 		start := i
 		for i < len(piece) && isUnreserved(piece[i]) {
+			buf[k] = piece[i]
+			k++
 			i++
 		}
 		b = bracketAt(piece, i, ']')
 		if b == 0 {
 			return n, 0, false
 		}
-		i += b
-		if i-b == start {
+		if i == start {
 			// "[]" appends; only as the last group (in the middle PHP
 			// would build a new array at each one).
-			if i < len(piece) && piece[i] != '=' && piece[i] != '&' {
+			if i += b; i < len(piece) && piece[i] != '=' && piece[i] != '&' {
 				return n, 0, false
 			}
 			s.num = 0
 			break
 		}
+		i += b
 		s.groups++
 		if s.groups == 1 {
 			s.first = int32(n)
 		}
 		s.last = int32(n)
-		buf[n], buf[n+1], buf[n+2] = '%', '5', 'B'
-		n += 3
-		for k := start; k < i-b; k++ {
-			buf[n] = piece[k]
-			n++
-		}
+		n = k
 		buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
 		n += 3
 	}
