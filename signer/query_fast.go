@@ -117,7 +117,7 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 			return dst[:mark], false
 		}
 		rest = rest[used:]
-		order = append(order, sortKey(buf[s.start:s.end], 0, len(spans)-1))
+		order = append(order, firstSortKey(buf, s.start, s.end, len(spans)-1))
 	}
 	dst = buf[:n]
 	if len(spans) == 0 {
@@ -446,6 +446,20 @@ func sortKey(b []byte, depth, i int) uint64 {
 		}
 	}
 	return x<<16 | uint64(i)
+}
+
+// firstSortKey is sortKey(buf[start:end], 0, i) for pass 1, where buf has
+// room past end: it loads eight bytes at once and clears those past end,
+// as names such as "page=" are shorter than that.
+func firstSortKey(buf []byte, start, end int32, i int) uint64 {
+	if int(start)+8 > len(buf) {
+		return sortKey(buf[start:end], 0, i)
+	}
+	x := binary.BigEndian.Uint64(buf[start:])
+	if size := end - start; size < 8 {
+		x &^= 1<<(8*(8-size)) - 1
+	}
+	return x>>16<<16 | uint64(i)
 }
 
 // sortSpans sorts order, entries for spans, by the spans' bytes in dst,

@@ -148,3 +148,19 @@ func TestFlattenedAsStringsAgrees(t *testing.T) {
 		}
 	}
 }
+
+// firstSortKey reads past the sort bytes and must clear what it read
+// there: it agrees with sortKey at every length, whatever follows.
+func TestFirstSortKeyAgreesWithSortKey(t *testing.T) {
+	buf := []byte("xxfilter%5Bstatus%5D%5B\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff")
+	for size := 1; size <= 21; size++ {
+		start, end := int32(2), int32(2+size)
+		want := sortKey(buf[start:end], 0, 7)
+		if got := firstSortKey(buf, start, end, 7); got != want {
+			t.Errorf("size %d: firstSortKey = %#x, sortKey = %#x", size, got, want)
+		}
+		if got := firstSortKey(buf[:end], start, end, 7); got != want {
+			t.Errorf("size %d at the buffer's end: firstSortKey = %#x, sortKey = %#x", size, got, want)
+		}
+	}
+}
