@@ -146,6 +146,28 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 	out := len(dst)
 	buf = dst[:cap(dst)]
 	n = out
+	if !renumbered && !reorder {
+		// Pass 1's bytes are right, only in another order: pairs that
+		// follow one another in both orders are copied together.
+		for k := 0; k < len(order); {
+			s := &spans[order[k]&indexMask]
+			from, to := s.start, s.valEnd
+			for k++; k < len(order); k++ {
+				next := &spans[order[k]&indexMask]
+				if next.start != to+1 {
+					break
+				}
+				to = next.valEnd
+			}
+			if n > out {
+				buf[n] = '&'
+				n++
+			}
+			n += copy(buf[n:], buf[from:to])
+		}
+		size := copy(buf[mark:], buf[out:n])
+		return buf[:mark+size], true
+	}
 	for k, o := range order {
 		s := &spans[o&indexMask]
 		if k > 0 {
