@@ -128,7 +128,9 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 	// "name=" or, for an append, "name%5B" (the number follows). Distinct
 	// pairs then come in the server's order, and equal ones are appends to
 	// one array, in arrival order.
-	sortSpans(dst, spans, order, 0)
+	if !inArrivalOrder(dst, spans, order) {
+		sortSpans(dst, spans, order, 0)
+	}
 
 	// Pass 3: check that no name overwrites another and number the appends,
 	// in one walk of that order.
@@ -468,6 +470,25 @@ func sortKey(b []byte, depth, i int) uint64 {
 		}
 	}
 	return x<<16 | uint64(i)
+}
+
+// inArrivalOrder reports whether order, in arrival order, is already
+// sorted: each span's sort bytes at least its predecessor's. Queries
+// built from url.Values often are.
+func inArrivalOrder(dst []byte, spans []span, order []uint64) bool {
+	for k := 1; k < len(order); k++ {
+		a, b := order[k-1]>>16, order[k]>>16
+		if a > b {
+			return false
+		}
+		if a == b && a&0xff != 0 { // equal so far, and neither ended
+			x, y := &spans[k-1], &spans[k]
+			if bytes.Compare(dst[x.start+6:x.end], dst[y.start+6:y.end]) > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // firstSortKey is sortKey(buf[start:end], 0, i) for pass 1, where buf has
