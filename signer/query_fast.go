@@ -56,7 +56,7 @@ type span struct {
 // general path.
 func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
 	// Offsets are 32-bit; a pair's encoding is at most three bytes per
-	// byte of its piece plus an append's number, written twice.
+	// byte of its piece plus an append's number, and pass 4 writes it again.
 	if len(dst)+24*len(rawQuery)+64 > math.MaxInt32 {
 		return dst, false
 	}
@@ -81,8 +81,8 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 	mark := len(dst)
 
 	// Pass 1: encode every pair after dst's current end, in arrival order,
-	// joined by '&' as if already in order; an append's number is left out
-	// until it is known.
+	// joined by '&' as if already in order, each append numbered as if its
+	// array's appends came in a row (pass 3 corrects that).
 	buf := dst[:cap(dst)]
 	n := mark
 	pieces := 0
