@@ -314,8 +314,10 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	if n := resp.ContentLength; n > 0 {
 		// The declared length is the server's word: allocate it up front
 		// only while it is small, else let the buffer grow with what
-		// actually arrives.
-		buf = make([]byte, 0, min(n, preallocMax)+1)
+		// actually arrives. ReadFrom wants MinRead bytes free before every
+		// read, the last one (which finds the end) included: n+1 would
+		// make it copy a body shorter than that into a second buffer.
+		buf = make([]byte, 0, min(n, preallocMax)+bytes.MinRead)
 	}
 	b := bytes.NewBuffer(buf)
 	// One byte past the limit tells "too large"; max+1 would overflow for

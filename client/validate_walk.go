@@ -347,11 +347,58 @@ func (w *walker) number() ([]byte, string) {
 		w.i++
 	}
 	tok := w.b[start:w.i]
-	if !json.Valid(tok) {
+	if !isJSONNumber(tok) {
 		w.fail()
 		return nil, ""
 	}
 	return tok, typ
+}
+
+// isJSONNumber reports whether tok is exactly one JSON number
+// (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?). It stands in
+// for json.Valid on the tokens number collects, which took a scanner from
+// a shared pool for every number of every request body.
+func isJSONNumber(tok []byte) bool {
+	i := 0
+	if i < len(tok) && tok[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(tok) && tok[i] == '0':
+		i++
+	case i < len(tok) && tok[i] >= '1' && tok[i] <= '9':
+		i = skipDigits(tok, i+1)
+	default:
+		return false
+	}
+	if i < len(tok) && tok[i] == '.' {
+		j := skipDigits(tok, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(tok) && (tok[i] == 'e' || tok[i] == 'E') {
+		i++
+		if i < len(tok) && (tok[i] == '+' || tok[i] == '-') {
+			i++
+		}
+		j := skipDigits(tok, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(tok)
+}
+
+// skipDigits returns the index of the first byte at or after i that is
+// not a decimal digit.
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func (w *walker) literal(tok string) bool {
