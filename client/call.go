@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/iexkit/exchanger-go/signer"
 )
@@ -166,11 +165,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 	if err := st.prepare(); err != nil {
 		return nil, err
 	}
-	var rawBody any
-	switch {
-	case cl.upload != nil:
-		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return &lazyUpload{st: st}, nil })
-	case cl.body != nil:
+	if cl.upload == nil && cl.body != nil {
 		b, ok := cl.body.(verbatimJSON)
 		if !ok {
 			var err error
@@ -179,7 +174,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 			}
 		}
 		st.body = b
-		rawBody = []byte(b)
 	}
 	if err := cl.validate(st.body); err != nil {
 		return nil, err
@@ -192,39 +186,17 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 		}
 	}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, c.endpoint(cl), rawBody)
+	u, err := c.requestURL(cl)
 	if err != nil {
 		return nil, fmt.Errorf("client: %s %s: %w", cl.method, cl.path, err)
 	}
-	st.setHeaders(req.Header)
-
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.hc,
-		RetryWaitMin: c.retry.MinBackoff,
-		RetryWaitMax: c.retry.MaxBackoff,
-		// CheckRetry enforces MaxAttempts; the two extra attempts are the
-		// signature retries (clock skew, replay), which do not count.
-		RetryMax:     c.retry.MaxAttempts + 1,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: keepLastResponse,
-	}
-	resp, err := rc.Do(req)
+	resp, err := st.send(ctx, u)
 	st.releasePace()
 	if err != nil {
 		return nil, st.requestError(ctx, err)
 	}
 	defer resp.Body.Close()
 	return st.finish(ctx, resp, out)
-}
-
-// keepLastResponse hands the last response to do when retries run out, so
-// its error envelope reaches the caller.
-func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if resp != nil {
-		return resp, nil
-	}
-	return nil, err
 }
 
 // prepare checks what can be checked before sending and settles the
@@ -263,15 +235,6 @@ func validHeaderValue(s string, min, max int) bool {
 		}
 	}
 	return true
-}
-
-// endpoint is the request URL: base URL, escaped path, encoded query.
-func (c *Client) endpoint(cl *call) string {
-	u := c.baseURL + cl.path
-	if len(cl.query) > 0 {
-		u += "?" + cl.query.Encode()
-	}
-	return u
 }
 
 // setHeaders sets the headers shared by every attempt; the transport adds

@@ -18,6 +18,7 @@ import (
 type Client struct {
 	base      *url.URL // scheme://host/api/v3, no trailing slash
 	baseURL   string   // base.String() without a trailing slash
+	basePath  string   // base.EscapedPath(): each call's path is appended to it
 	hc        *http.Client
 	keys      atomic.Pointer[keyring]
 	retry     RetryPolicy
@@ -235,6 +236,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		return nil, ErrInsecureURL
 	}
 	c.baseURL = u.String()
+	c.basePath = u.EscapedPath()
 	c.userAgent = userAgent(c.optAppUA)
 	c.clock = &skewClock{now: c.now}
 	c.limits = newLimitTracker(c.limiter == nil)

@@ -48,14 +48,10 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		st.paceHeld, st.paceEpoch = true, ep
 	}
-	// A shallow copy with its own header map: the caller's request is not
-	// modified, and an earlier attempt still being written is not raced.
-	r := new(http.Request)
-	*r = *req
-	r.Header = make(http.Header, len(req.Header)+4)
-	for k, v := range req.Header {
-		r.Header[k] = v
-	}
+	// The request is this attempt's own (attemptRequest builds one per
+	// attempt, with room for these headers): it is completed in place, and
+	// an earlier attempt that net/http may still be writing is not touched.
+	r := req
 	vals := make([]string, 4)
 	st.attempts++
 	if !st.cl.public {
@@ -153,8 +149,9 @@ func closeBody(req *http.Request) {
 	}
 }
 
-// lazyUpload opens an upload body on its first Read, so that retryablehttp's
-// probe of the body function at request construction opens nothing.
+// lazyUpload opens an upload body on its first Read, so that an attempt
+// that is never sent (refused by the pacer, a foreign host, failed
+// credentials) opens nothing.
 type lazyUpload struct {
 	st *callState
 	rc io.ReadCloser
@@ -178,12 +175,4 @@ func (l *lazyUpload) Close() error {
 		return nil
 	}
 	return l.rc.Close()
-}
-
-// Len lets retryablehttp set Content-Length when the upload size is known.
-func (l *lazyUpload) Len() int {
-	if n := l.st.cl.upload.length; n >= 0 {
-		return int(n)
-	}
-	return 0
 }
