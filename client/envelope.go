@@ -123,6 +123,19 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, nil
 	}
 	if ok2xx {
+		if ot, ok := out.(onePassTarget); ok {
+			if target, ok := ot.onePass(data); ok {
+				env := wireEnvelope{Result: target}
+				if json.Unmarshal(data, &env) == nil && env.State != nil && *env.State == 0 {
+					r.Message = env.Message
+					st.applyMeta(r, &env.Meta)
+					return r, nil
+				}
+				// Not a well-formed success: the general path below reads
+				// the answer again and says what is wrong with it.
+				ot.resetOnePass()
+			}
+		}
 		env := wireEnvelope{Result: out}
 		if out == nil {
 			env.Result = new(json.RawMessage)
