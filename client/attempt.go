@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -67,16 +69,29 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // headers every attempt shares, and a fresh body. The signing transport
 // adds the credentials, the timestamp, the nonce and the signature.
 func (st *callState) attemptRequest(ctx context.Context, u *url.URL) *http.Request {
+	n := st.headerCount()
 	r := http.Request{
 		Method:     st.cl.method,
 		URL:        u,
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
-		Header:     make(http.Header, st.headerCount()),
+		Header:     make(http.Header, n),
 		Host:       u.Host,
 	}
-	st.setHeaders(r.Header)
+	// One backing array for all header values, the signing transport's
+	// included (st.spare): a header costs no allocation of its own.
+	vals := st.setHeaders(r.Header, make([]string, 0, n))
+	st.spare = vals[len(vals):cap(vals)]
+	st.wrote = nil
+	if st.isWrite() {
+		// Learn whether this attempt reached the wire, to tell "not sent"
+		// from "outcome unknown" when it fails.
+		w := new(wroteHeaders)
+		w.trace.WroteHeaders = w.set
+		ctx = httptrace.WithClientTrace(ctx, &w.trace)
+		st.wrote = &w.flag
+	}
 	switch {
 	case st.cl.upload != nil:
 		r.Body = &lazyUpload{st: st}
@@ -91,6 +106,15 @@ func (st *callState) attemptRequest(ctx context.Context, u *url.URL) *http.Reque
 	}
 	return r.WithContext(ctx)
 }
+
+// wroteHeaders is one write attempt's trace: flag is set once its headers
+// were written to a connection.
+type wroteHeaders struct {
+	flag  atomic.Bool
+	trace httptrace.ClientTrace
+}
+
+func (w *wroteHeaders) set() { w.flag.Store(true) }
 
 // headerCount is how many headers an attempt carries at most: those
 // setHeaders sets and the four the signing transport adds.

@@ -68,7 +68,7 @@ type callStateKey struct{}
 // callState is one call's state, shared by the retry loop's hooks and the
 // signing transport. The hooks and the transport run one after the other
 // on the caller's goroutine; only the fields written from net/http's
-// goroutines (upload, unknown via writeFlag) are atomic.
+// goroutines (upload, wrote) are atomic.
 type callState struct {
 	c   *Client
 	cl  *call
@@ -86,11 +86,17 @@ type callState struct {
 	fatal    error       // an error that must not be retried (credentials source)
 	used     Credentials // what the last attempt sent, to scrub echoes from errors
 	origin   string      // where the last attempt's HMAC secret came from (keyring.origin)
+	keys     *keyring    // the keyring the last attempt's credentials came from
 
 	uploadOpened atomic.Bool
-	wait         time.Duration // the wait the last CheckRetry decided
-	skewRetried  bool
-	replayRetry  bool
+	// Set by attemptRequest for the attempt about to be sent: spare
+	// header value slots for the signing transport, and the write
+	// attempt's "headers written" flag (nil for reads).
+	spare       []string
+	wrote       *atomic.Bool
+	wait        time.Duration // the wait the last CheckRetry decided
+	skewRetried bool
+	replayRetry bool
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
@@ -114,7 +120,7 @@ func (st *callState) credentials(ctx context.Context) (Credentials, *signer.HMAC
 	if k == nil {
 		k = st.c.keys.Load()
 	}
-	st.origin = k.origin
+	st.origin, st.keys = k.origin, k
 	return k.current(ctx)
 }
 
@@ -148,11 +154,6 @@ func (st *callState) openUpload() (io.ReadCloser, error) {
 	}
 	return st.cl.upload.open()
 }
-
-type writeFlag struct{ b atomic.Bool }
-
-func (w *writeFlag) set()      { w.b.Store(true) }
-func (w *writeFlag) get() bool { return w.b.Load() }
 
 // do runs cl through the pipeline and decodes the envelope's result into out
 // (a pointer, or nil to discard it; a *[]byte for raw documents). The
@@ -237,14 +238,12 @@ func validHeaderValue(s string, min, max int) bool {
 	return true
 }
 
-// setHeaders sets the headers shared by every attempt; the transport adds
-// the per-attempt ones.
-func (st *callState) setHeaders(h http.Header) {
-	// One backing array for all values: a header costs no allocation of
-	// its own.
+// setHeaders sets the headers shared by every attempt, their values
+// appended to vals, and returns vals; the transport adds the per-attempt
+// ones.
+func (st *callState) setHeaders(h http.Header, vals []string) []string {
 	keys := [6]string{"Accept", "User-Agent"}
-	vals := make([]string, 2, 6)
-	vals[0], vals[1] = "application/json", st.c.userAgent
+	vals = append(vals[:0], "application/json", st.c.userAgent)
 	if st.cl.raw != "" {
 		vals[0] = st.cl.raw
 	}
@@ -267,6 +266,7 @@ func (st *callState) setHeaders(h http.Header) {
 	for i := range vals {
 		h[keys[i]] = vals[i : i+1 : i+1]
 	}
+	return vals
 }
 
 // requestError wraps a failure without a usable response.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -52,7 +51,10 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	// attempt, with room for these headers): it is completed in place, and
 	// an earlier attempt that net/http may still be writing is not touched.
 	r := req
-	vals := make([]string, 4)
+	vals := st.spare
+	if len(vals) < 4 {
+		vals = make([]string, 4)
+	}
 	st.attempts++
 	if !st.cl.public {
 		cr, mac, err := st.credentials(ctx)
@@ -63,7 +65,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		st.used = cr
 		if cr.Token != "" {
-			vals[0] = "Bearer " + cr.Token
+			vals[0] = st.keys.authorization(cr)
 			r.Header["Authorization"] = vals[0:1:1]
 		}
 		if mac != nil {
@@ -85,15 +87,9 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			forbidTransportResend(r)
 		}
 	}
-	var wrote *writeFlag
-	if st.isWrite() {
-		// Learn whether this attempt reached the wire, to tell "not sent"
-		// from "outcome unknown" when it fails.
-		wrote = new(writeFlag)
-		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: wrote.set}))
-	}
+	wrote := st.wrote // attemptRequest traced a write attempt
 	resp, err := t.next.RoundTrip(r)
-	if err != nil && wrote != nil && wrote.get() {
+	if err != nil && wrote != nil && wrote.Load() {
 		st.unknown = true
 	}
 	return resp, err
