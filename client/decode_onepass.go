@@ -36,8 +36,8 @@ type onePassTarget interface {
 // is bare, or through a wrapper struct whose one field, tagged with the
 // key, points at r.out when it is wrapped.
 func (r *resultInto[T]) onePass(data []byte) (any, bool) {
-	res, n, ok := topMember(data, "result")
-	if !ok || n != 1 || hasEmptyArray(res) {
+	res, n, empty, ok := topMember(data, "result")
+	if !ok || n != 1 || empty {
 		return nil, false
 	}
 	if r.key == "" {
@@ -47,7 +47,7 @@ func (r *resultInto[T]) onePass(data []byte) (any, bool) {
 	if i >= len(res) || res[i] != '{' {
 		return nil, false // null, or not an object: the general path decides
 	}
-	inner, n, ok := topMember(res, r.key)
+	inner, n, _, ok := topMember(res, r.key)
 	switch {
 	case !ok || n > 1:
 		return nil, false
@@ -95,75 +95,103 @@ func wrapperType(t reflect.Type, key string) reflect.Type {
 }
 
 // topMember finds the member name of the JSON object b: the value of its
-// last occurrence and how many times it occurs. ok is false when b is not
+// last occurrence, how many times it occurs, and whether an occurrence
+// holds an empty array (outside strings: emptyArraysToNull would rewrite
+// it, which only the general path does). ok is false when b is not
 // an object whose member names the scan can compare as they are: a name
 // with an escape or a non-ASCII byte, or one that equals name in other
 // capitals (encoding/json would match it too). b need not be valid JSON;
 // the scan only has to be right when it is, and to end on any bytes.
-func topMember(b []byte, name string) (val []byte, n int, ok bool) {
+func topMember(b []byte, name string) (val []byte, n int, empty, ok bool) {
 	i := skipJSONSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	i = skipJSONSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return nil, 0, true
+		return nil, 0, false, true
 	}
 	for i < len(b) && b[i] == '"' {
 		j := i + 1
 		for j < len(b) && b[j] != '"' {
 			if b[j] == '\\' || b[j] >= 0x80 {
-				return nil, 0, false
+				return nil, 0, false, false
 			}
 			j++
 		}
 		if j >= len(b) {
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		got := b[i+1 : j]
 		i = skipJSONSpace(b, j+1)
 		if i >= len(b) || b[i] != ':' {
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		i = skipJSONSpace(b, i+1)
 		start := i
-		i = skipValidValue(b, i)
+		var arr bool
+		i, arr = skipValue(b, i)
 		switch {
 		case string(got) == name:
-			val, n = b[start:i], n+1
+			val, n, empty = b[start:i], n+1, empty || arr
 		case len(got) == len(name) && strings.EqualFold(string(got), name):
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		i = skipJSONSpace(b, i)
 		if i < len(b) && b[i] == '}' {
-			return val, n, true
+			return val, n, empty, true
 		}
 		if i >= len(b) || b[i] != ',' {
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		i = skipJSONSpace(b, i+1)
 	}
-	return nil, 0, false
+	return nil, 0, false, false
 }
 
-// hasEmptyArray reports whether b holds an empty JSON array outside
-// strings: emptyArraysToNull would rewrite it, which only the general path
-// does.
-func hasEmptyArray(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
+// skipValue is skipValidValue that also reports whether the value holds
+// an empty array outside strings, in the same pass. On bytes that are not
+// valid JSON it still ends, within b.
+func skipValue(b []byte, i int) (end int, emptyArray bool) {
+	end, emptyArray = skipValueAt(b, i)
+	return min(end, len(b)), emptyArray
+}
+
+func skipValueAt(b []byte, i int) (end int, emptyArray bool) {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; c {
 		case '"':
 			for i++; i < len(b) && b[i] != '"'; i++ {
 				if b[i] == '\\' {
 					i++
 				}
 			}
+			i++
 		case '[':
-			j := skipJSONSpace(b, i+1)
-			if j < len(b) && b[j] == ']' {
-				return true
+			if j := skipJSONSpace(b, i+1); j < len(b) && b[j] == ']' {
+				emptyArray = true
 			}
+			depth++
+			i++
+		case '{':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+		default:
+			if depth == 0 { // a number or literal at the top ends at a delimiter
+				for i < len(b) && !isJSONDelimiter(b[i]) {
+					i++
+				}
+				return i, emptyArray
+			}
+			i++
+		}
+		if depth == 0 {
+			return i, emptyArray
 		}
 	}
-	return false
+	return i, emptyArray
 }
