@@ -25,9 +25,9 @@ type walker struct {
 	// objects being walked, innermost last; keysFrom is where the keys of
 	// the object whose rules are being checked begin (present).
 	depth    int
-	nodes    [8]fieldPath
+	nodes    [4]fieldPath
 	keys     members
-	keysBuf  [16]member
+	keysBuf  [12]member
 	keysFrom int
 }
 
