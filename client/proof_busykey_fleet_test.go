@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -92,46 +93,47 @@ type fakeProcess struct {
 // buildFake builds examples/fake-exchanger into dir.
 func buildFake(t testing.TB, dir string) string {
 	t.Helper()
-	return startBuildFake(dir)(t)
+	exe, skip, err := buildFakeIn(dir)
+	if skip != "" {
+		t.Skip(skip)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exe
 }
 
-// startBuildFake starts building examples/fake-exchanger into dir in the
-// background and returns a function that waits for the build and reports
-// on t. A parallel test calls it before t.Parallel, so the build overlaps
-// the package's serial tests instead of delaying its own load.
-func startBuildFake(dir string) func(t testing.TB) string {
-	gobin, lookErr := exec.LookPath("go")
-	exe := filepath.Join(dir, "fake")
-	done := make(chan struct{})
-	var out []byte
-	var err error
-	if lookErr == nil {
-		go func() {
-			defer close(done)
-			build := exec.Command(gobin, "build", "-o", exe, "./examples/fake-exchanger")
-			build.Dir = ".."
-			out, err = build.CombinedOutput()
-		}()
-	} else {
-		close(done)
+// buildFakeIn builds examples/fake-exchanger into dir. Without a go command
+// it returns why the proof must be skipped.
+func buildFakeIn(dir string) (exe, skip string, err error) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return "", "no go command to build examples/fake-exchanger", nil
 	}
-	return func(t testing.TB) string {
-		t.Helper()
-		<-done
-		if lookErr != nil {
-			t.Skip("no go command to build examples/fake-exchanger")
-		}
-		if err != nil {
-			t.Fatalf("build the fake: %v\n%s", err, out)
-		}
-		return exe
+	exe = filepath.Join(dir, "fake")
+	build := exec.Command(gobin, "build", "-o", exe, "./examples/fake-exchanger")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("build the fake: %v\n%s", err, out)
 	}
+	return exe, "", nil
 }
 
 // startFake runs the fake with a rate limit of limit per window and reads
 // the base URL and key it prints. It is stopped when the test ends.
 func startFake(t testing.TB, exe string, limit int, window time.Duration) fakeProcess {
 	t.Helper()
+	f, stop, err := launchFake(exe, limit, window)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return f
+}
+
+// launchFake runs the fake with a rate limit of limit per window and reads
+// the base URL and key it prints; stop ends it.
+func launchFake(exe string, limit int, window time.Duration) (f fakeProcess, stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, exe, "-addr", "127.0.0.1:0", "-hmac", "all",
 		"-rate-limit", fmt.Sprint(limit), "-rate-window", window.String(), "-schedule", "")
@@ -140,13 +142,14 @@ func startFake(t testing.TB, exe string, limit int, window time.Duration) fakePr
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		cancel()
+		return f, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		cancel()
+		return f, nil, err
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	var f fakeProcess
+	stop = func() { cancel(); _ = cmd.Wait() }
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -182,9 +185,10 @@ func startFake(t testing.TB, exe string, limit int, window time.Duration) fakePr
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	if f.url == "" || f.token == "" || f.secret == "" {
-		t.Fatalf("the fake printed no base URL or key")
+		stop()
+		return f, nil, errors.New("the fake printed no base URL or key")
 	}
-	return f
+	return f, stop, nil
 }
 
 // fleetRun is what a fleet of procs processes with workers goroutines each
@@ -222,10 +226,15 @@ func runFleet(t testing.TB, exe string, procs, workers, limit int, window, run t
 	return runFleetOn(t, startFake(t, exe, limit, window), procs, workers, limit, window, run, shared...)
 }
 
+// errorReporter is the part of testing.TB that runFleetOn uses.
+type errorReporter interface {
+	Errorf(format string, args ...any)
+}
+
 // runFleetOn runs the fleet against a fake already started with limit and
 // window. It reports problems with t.Errorf only, so it may run on a
-// goroutine of its own.
-func runFleetOn(t testing.TB, f fakeProcess, procs, workers, limit int, window, run time.Duration, shared ...fleetJob) fleetRun {
+// goroutine of its own, or before any test has started.
+func runFleetOn(t errorReporter, f fakeProcess, procs, workers, limit int, window, run time.Duration, shared ...fleetJob) fleetRun {
 	// The fake's windows start on whole seconds: start on one, late enough
 	// for every process to be up.
 	start := time.Now().Truncate(time.Second).Add(2 * time.Second)
@@ -270,7 +279,7 @@ func runFleetOn(t testing.TB, f fakeProcess, procs, workers, limit int, window, 
 }
 
 // Four OS processes with 8 goroutines each share one key against a limit
-// of 100 per 5 s for 20 s. After the first window, no call sees a 429 (the
+// of 100 per window for four windows. After the first window, no call sees a 429 (the
 // calls' context allows any wait), at most 5% of the requests are answered
 // 429 and at least 90% of the limit is used. (Run by TestProofBusyKey.)
 func checkFleet(t *testing.T, r fleetRun) {

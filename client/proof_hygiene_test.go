@@ -178,6 +178,9 @@ func TestProofHygieneExamples(t *testing.T) {
 			continue // the examples' shared plumbing, not a program
 		}
 		t.Run(name, func(t *testing.T) {
+			// The examples run side by side: each mostly waits (a server
+			// until its 4 s are up, the bot for its 3 s timeout).
+			t.Parallel()
 			exe := filepath.Join(bin, name)
 			build := exec.Command(gobin, "build", "-o", exe, ".")
 			build.Dir = dir

@@ -1,5 +1,6 @@
 //go:build !race
 
-package client
+package client_test
 
+// raceEnabled: see race_on_test.go.
 const raceEnabled = false

@@ -1,7 +1,8 @@
 //go:build race
 
-package client
+package client_test
 
-// raceEnabled: the race detector changes what allocates (and sync.Pool
-// drops items at random), so allocation counts are not checked under it.
+// raceEnabled: under the race detector the serial tests take most of the
+// CPU for several times longer, so TestMain does not start the busy-key
+// load beside them (the proof then starts it itself, after them).
 const raceEnabled = true

@@ -3,24 +3,30 @@ package main
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iexkit/exchanger-go/client"
 )
 
 // errorHints are the lines under an error that help to act on it: the
-// field errors of a validation_error, what an invalid_signature means,
-// where a missing setting comes from.
+// field errors of a validation_error that its message does not already
+// show (it repeats them up to a bound, one line each, and quotes them), what
+// an invalid_signature means, where a missing setting comes from.
 func errorHints(err error) []string {
 	var hints []string
 	var ae *client.APIError
 	if errors.As(err, &ae) {
+		shown := err.Error()
 		fields := make([]string, 0, len(ae.Details))
 		for f := range ae.Details {
 			fields = append(fields, f)
 		}
 		sort.Strings(fields)
 		for _, f := range fields {
+			if inMessage(shown, f, ae.Details[f]) {
+				continue
+			}
 			msg := strings.Join(ae.Details[f], "; ")
 			if !strings.Contains(msg, "\n") {
 				hints = append(hints, f+": "+msg)
@@ -40,6 +46,17 @@ func errorHints(err error) []string {
 		hints = append(hints, "set $"+client.EnvToken+" or pass --token-file")
 	}
 	return hints
+}
+
+// inMessage reports whether the error's one-line message already shows
+// every message of a field whole, as the client writes them: field: "msg".
+func inMessage(shown, field string, msgs []string) bool {
+	for _, m := range msgs {
+		if strings.Contains(m, "\n") || !strings.Contains(shown, field+": "+strconv.Quote(m)) {
+			return false
+		}
+	}
+	return len(msgs) > 0
 }
 
 // signatureHints explain an invalid_signature: with the server's canonical

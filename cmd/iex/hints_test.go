@@ -29,3 +29,31 @@ func TestSignatureHintsWhenTheStringsDiffer(t *testing.T) {
 		t.Fatalf("hints:\n%s", got)
 	}
 }
+
+// A validation_error's message already lists its field errors (up to a
+// bound): the hints repeat only those it could not show.
+func TestValidationHintsDoNotRepeatTheMessage(t *testing.T) {
+	short := &client.APIError{StatusCode: 422, Code: "validation_error", Message: "The given data was invalid.",
+		Details: map[string][]string{"amount": {"must be at least 10"}, "outcome_account": {"is required"}}}
+	if !strings.Contains(short.Error(), `amount: "must be at least 10"`) {
+		t.Fatalf("the client's message no longer lists the fields: %s", short.Error())
+	}
+	if h := errorHints(short); len(h) != 0 {
+		t.Errorf("hints repeat the message %q: %q", short.Error(), h)
+	}
+	long := strings.Repeat("x", 150)
+	many := &client.APIError{StatusCode: 422, Code: "validation_error", Details: map[string][]string{}}
+	for _, f := range []string{"a", "b", "c", "d", "e", "f"} {
+		many.Details[f] = []string{long}
+	}
+	many.Details["multi"] = []string{"line one\nline two"}
+	h := strings.Join(errorHints(many), "\n")
+	for _, f := range []string{"e:", "f:", "multi:"} {
+		if !strings.Contains(h, f) {
+			t.Errorf("hints %q miss %s, which the message %q cuts off", h, f, many.Error())
+		}
+	}
+	if strings.Contains(h, "a: ") {
+		t.Errorf("hints %q repeat field a, which the message shows", h)
+	}
+}

@@ -55,6 +55,7 @@ func mapEnv(m map[string]string) func(string) string {
 }
 
 func TestEmbeddedFakeWholeFlow(t *testing.T) {
+	t.Parallel() // waits on its own fake's schedule
 	var out, logs bytes.Buffer
 	var held secrets
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -107,6 +108,7 @@ func TestRunWithProcessEnvironment(t *testing.T) {
 }
 
 func TestFallsBackToPollingWhenNoWebhookComes(t *testing.T) {
+	t.Parallel() // waits on its own fake's schedule
 	var out, logs bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -150,6 +152,7 @@ func TestRealExchangerWithoutCreateMakesNoOrder(t *testing.T) {
 }
 
 func TestRealExchangerWithCreatePollsWithoutWebhookURL(t *testing.T) {
+	t.Parallel() // waits on its own fake's schedule
 	srv := clienttest.NewServer(t, clienttest.WithOrderSchedule([]string{clienttest.StatusCompleted}, 200*time.Millisecond))
 	key := srv.Key()
 	var out, logs bytes.Buffer

@@ -82,6 +82,7 @@ func finals(t *testing.T, out string) (byWebhook, byPoll, polls int) {
 }
 
 func TestDemoWebhooksAloneNeedNoPolling(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	r := runDemo(t, 15*time.Second, "-orders", "5", "-fake-step", "100ms", "-fake-lose", "0", "-stale", "5s")
 	if r.err != nil {
 		t.Fatalf("run: %v\n%s\n%s", r.err, r.out, r.logs)
@@ -99,6 +100,7 @@ func TestDemoWebhooksAloneNeedNoPolling(t *testing.T) {
 }
 
 func TestDemoPollsOnlyWhenWebhooksAreLost(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	r := runDemo(t, 20*time.Second, "-orders", "4", "-fake-step", "100ms", "-fake-lose", "1", "-stale", "300ms")
 	if r.err != nil {
 		t.Fatalf("run: %v\n%s\n%s", r.err, r.out, r.logs)
@@ -120,6 +122,7 @@ func TestDemoPollsOnlyWhenWebhooksAreLost(t *testing.T) {
 }
 
 func TestDemoDefaultsFinishQuickly(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	if testing.Short() {
 		t.Skip("runs the 20-order demo")
 	}
@@ -139,6 +142,7 @@ func TestDemoDefaultsFinishQuickly(t *testing.T) {
 // With a rate limit too small to poll every order, the bot stops polling
 // rather than earn a 429, and reports the orders it could not finish.
 func TestDemoStaysWithinTheRateLimit(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	// 5 creates, the route and the webhook registration leave 5 of 12; a
 	// tenth (1) is kept for other calls, so at most 4 polls for 5 orders.
 	r := runDemo(t, 15*time.Second, "-orders", "5", "-fake-step", "50ms", "-fake-lose", "1",
@@ -159,6 +163,7 @@ func TestDemoStaysWithinTheRateLimit(t *testing.T) {
 }
 
 func TestRealExchangerNamedOrdersPolledWithoutWebhook(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	srv := clienttest.NewServer(t, clienttest.WithOrderSchedule([]string{clienttest.StatusCompleted}, 150*time.Millisecond))
 	key := srv.Key()
 	c, err := client.New(srv.URL, client.WithToken(key.Token), client.WithHMACSecret(key.HMACSecret))
@@ -201,6 +206,7 @@ func TestRealExchangerNamedOrdersPolledWithoutWebhook(t *testing.T) {
 // An order the exchanger does not know is polled once, reported and
 // dropped: polling it again cannot change a 404.
 func TestUnknownOrderIsReportedNotPolledForever(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	srv := clienttest.NewServer(t)
 	key := srv.Key()
 	var out, logs bytes.Buffer
@@ -221,6 +227,7 @@ func TestUnknownOrderIsReportedNotPolledForever(t *testing.T) {
 }
 
 func TestFlags(t *testing.T) {
+	t.Parallel() // each run has its own fake and output
 	var out, logs bytes.Buffer
 	noEnv := demo.Env{Getenv: func(string) string { return "" }, Stderr: &logs}
 	if err := runEnv(context.Background(), &out, []string{"-h"}, noEnv); !errors.Is(err, flag.ErrHelp) {
