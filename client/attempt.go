@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -30,7 +31,7 @@ const drainLimit = 4 << 10
 func (st *callState) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 	c := st.c
 	for i := 0; ; i++ {
-		resp, err := c.hc.Do(st.attemptRequest(ctx, u))
+		resp, err := c.roundTrip(st.attemptRequest(ctx, u))
 		// The signature retries (clock skew, replay, rotation) come on top
 		// of MaxAttempts; checkRetry enforces MaxAttempts itself.
 		if !st.checkRetry(ctx, resp, err) || i > c.retry.MaxAttempts {
@@ -49,6 +50,36 @@ func (st *callState) send(ctx context.Context, u *url.URL) (*http.Response, erro
 		}
 	}
 }
+
+// roundTrip sends one attempt. The http.Client around the signing
+// transport adds nothing to the SDK's requests when it has no cookie jar
+// and no timeout (redirects it refuses in any case, returning the 3xx as
+// it came): the attempt then goes to the transport directly, which spares
+// the copies http.Client makes of every request's headers and URL for
+// redirects it will never follow. With a jar or a timeout the client
+// sends it.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
+	if !c.direct {
+		return c.hc.Do(req)
+	}
+	resp, err := c.hc.Transport.RoundTrip(req)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close() // a response beside an error is not used (as http.Client does)
+		}
+		return nil, err
+	case resp == nil:
+		return nil, errNoResponse
+	case resp.Body == nil:
+		resp.Body = http.NoBody // as http.Client does for a transport that sets none
+	}
+	return resp, nil
+}
+
+// errNoResponse: a transport under the client returned neither a response
+// nor an error.
+var errNoResponse = errors.New("client: the HTTP transport returned no response and no error")
 
 // sleepCtx waits d, or until ctx ends (its error).
 func sleepCtx(ctx context.Context, d time.Duration) error {

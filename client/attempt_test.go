@@ -1,9 +1,14 @@
 package client
 
 import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzRequestURL: the URL a call is sent to, built from its parts, is the
@@ -40,4 +45,60 @@ func FuzzRequestURL(f *testing.F) {
 			t.Fatalf("path %q:\n got  %#v\n want %#v", p, got, want)
 		}
 	})
+}
+
+// rtFunc is a RoundTripper from a function.
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Attempts skip http.Client only where it would add nothing: a transport
+// that answers without a body, or with nothing at all, is handled as
+// http.Client handles it; a client with a cookie jar or a timeout still
+// sends through it.
+func TestRoundTripDirect(t *testing.T) {
+	ctx := context.Background()
+	newClient := func(hc *http.Client) *Client {
+		c, err := New("http://api.example/api/v3", WithToken(testToken), WithHMACSecret(testSecret), WithInsecureHTTP(), WithHTTPClient(hc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	noBody := newClient(&http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 204, Header: http.Header{}, Request: r}, nil
+	})})
+	if !noBody.direct {
+		t.Fatal("a plain http.Client does not take the direct path")
+	}
+	if _, err := noBody.OrderStatus(ctx, "T-1"); !errors.As(err, new(*ResponseError)) {
+		t.Errorf("answer without a body: %v, want a *ResponseError", err)
+	}
+
+	nothing := newClient(&http.Client{Transport: rtFunc(func(*http.Request) (*http.Response, error) { return nil, nil })})
+	if _, err := nothing.OrderStatus(ctx, "T-1", WithResponse(new(Response))); !errors.Is(err, errNoResponse) {
+		t.Errorf("no answer and no error: %v, want errNoResponse", err)
+	}
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("http://api.example/")
+	jar.SetCookies(u, []*http.Cookie{{Name: "lb", Value: "node-2"}})
+	var cookie string
+	withJar := newClient(&http.Client{Jar: jar, Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+		cookie = r.Header.Get("Cookie")
+		return cannedTransport{}.RoundTrip(r)
+	})})
+	if withJar.direct {
+		t.Fatal("a client with a cookie jar takes the direct path")
+	}
+	if _, err := withJar.OrderStatus(ctx, "T-1001"); err != nil || cookie != "lb=node-2" {
+		t.Errorf("with a jar: %v, cookie %q", err, cookie)
+	}
+	if newClient(&http.Client{Timeout: time.Minute, Transport: cannedTransport{}}).direct {
+		t.Error("a client with a timeout takes the direct path")
+	}
 }

@@ -20,6 +20,7 @@ type Client struct {
 	baseURL   string   // base.String() without a trailing slash
 	basePath  string   // base.EscapedPath(): each call's path is appended to it
 	hc        *http.Client
+	direct    bool // hc has no jar and no timeout: attempts go to hc.Transport directly (roundTrip)
 	keys      atomic.Pointer[keyring]
 	retry     RetryPolicy
 	logger    *slog.Logger
@@ -281,6 +282,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 	}
 	cp.Transport = &signingTransport{next: next, c: c}
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.direct = cp.Jar == nil && cp.Timeout == 0
 	return &cp
 }
 
