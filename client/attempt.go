@@ -129,8 +129,13 @@ func (st *callState) attemptRequest(ctx context.Context, u *url.URL) *http.Reque
 		r.ContentLength = max(st.cl.upload.length, 0) // 0: unknown, sent chunked
 	case st.body != nil:
 		// No GetBody: net/http must not resend an attempt by itself (a
-		// signed one would repeat its nonce); the loop decides.
-		r.Body, r.ContentLength = newBytesBody(st.body), int64(len(st.body))
+		// signed one would repeat its nonce); the loop decides. The body
+		// is a *bytes.Reader in io.NopCloser because net/http knows that
+		// pair as in memory and writes the headers and the body in one
+		// go; any other reader makes it flush the headers first, which
+		// costs a write on this side and a read on the server's for every
+		// request (10% of a loopback CreateOrder's throughput).
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(st.body)), int64(len(st.body))
 		if len(st.body) == 0 {
 			r.Body = http.NoBody
 		}
@@ -165,20 +170,6 @@ func (st *callState) headerCount() int {
 	}
 	return n
 }
-
-// bytesBody is a request body read from a byte slice, closed by nobody's
-// business: one allocation where io.NopCloser(bytes.NewReader(b)) takes
-// two. Its WriteTo lets net/http write it to the connection in one go.
-type bytesBody struct{ bytes.Reader }
-
-func newBytesBody(b []byte) *bytesBody {
-	r := new(bytesBody)
-	r.Reset(b)
-	return r
-}
-
-// Close does nothing: the bytes stay the call's.
-func (*bytesBody) Close() error { return nil }
 
 // requestURL is the URL of the call: base URL, escaped path, encoded
 // query. It is built from its parts rather than parsed from a string when

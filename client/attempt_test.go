@@ -3,10 +3,14 @@ package client
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -100,5 +104,47 @@ func TestRoundTripDirect(t *testing.T) {
 	}
 	if newClient(&http.Client{Timeout: time.Minute, Transport: cannedTransport{}}).direct {
 		t.Error("a client with a timeout takes the direct path")
+	}
+}
+
+// writeCounter counts the writes to a connection.
+type writeCounter struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (w writeCounter) Write(p []byte) (int, error) { w.n.Add(1); return w.Conn.Write(p) }
+
+// A request with a JSON body leaves in one write, headers and body
+// together: net/http flushes the headers on their own unless it knows the
+// body is in memory, which would cost a write here and a read on the
+// server for every call.
+func TestRequestLeavesInOneWrite(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(201)
+		io.WriteString(w, benchOrderBody)
+	}))
+	defer srv.Close()
+	var writes atomic.Int64
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	d := &net.Dialer{}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		return writeCounter{c, &writes}, err
+	}
+	defer tr.CloseIdleConnections()
+	c, err := New(srv.URL+"/api/v3", WithToken(testToken), WithHMACSecret(testSecret), WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		writes.Store(0)
+		if _, err := c.CreateOrder(context.Background(), benchOrderParams); err != nil {
+			t.Fatal(err)
+		}
+		if n := writes.Load(); n != 1 {
+			t.Fatalf("call %d: the request took %d writes, want 1", i, n)
+		}
 	}
 }
