@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/iexkit/exchanger-go/signer"
 )
@@ -65,9 +66,32 @@ func (c *Client) UploadIntent(ctx context.Context, intent string, opts ...CallOp
 // UploadStream) used where it would have to be.
 var ErrOneShotUpload = errors.New("client: one-shot upload source already used")
 
-// ErrUploadChanged reports a file whose bytes changed between the hashing
-// pass and the upload: the upload is aborted rather than sent with a hash
-// that does not match.
+// ErrUploadChanged reports a file that changed between the hashing pass
+// and the end of an attempt: that attempt's body is cut short before its
+// last bytes, so it is never sent complete with a hash that does not match.
+//
+// How a change is seen depends on the source. A regular file (UploadPath,
+// UploadReader of an *os.File, an UploadOpener that opens one) on Linux,
+// macOS and the BSDs is checked by its stamp: device, inode, size,
+// modification and change time, read before the hashing pass, after it,
+// when each attempt opens the file and when it reaches the file's end. A
+// write moves the change time, which no program can set back, so this
+// catches any change made through write calls, including one that keeps
+// the size, and also a file replaced by another or merely touched or
+// chmod-ed (reported as changed too). It costs two fstat calls per attempt
+// where hashing again would cost as much as reading the file. A file
+// written within the last two seconds (whose timestamps a further write
+// in the same clock tick might not move), a file system without these
+// times, and every other source are instead hashed again while they are
+// sent, as is any source marked with HashWhileSending.
+//
+// A change the stamp cannot show (a store through a shared memory mapping
+// into a page already dirty, which moves no timestamp) is not reported by
+// the SDK; the body then carries other bytes than X-Api-File-Sha256 says,
+// and the signature covers the file only through that hash (docs/api.md §4
+// and §10), so the server, hashing what it receives, refuses it (as
+// clienttest does with a validation error). Use HashWhileSending for files
+// written that way.
 var ErrUploadChanged = errors.New("client: file changed while it was being uploaded")
 
 // UploadSource is where UploadFile reads a file from. Make one with
@@ -77,9 +101,15 @@ type UploadSource struct {
 	size  func() (int64, error)         // the file's size, -1 if unknown; nil: unknown
 	spool io.Reader                     // a plain reader to copy into a temporary file first
 	sha   string                        // UploadStream: the caller's hash, no hashing pass
+
+	rehash bool             // HashWhileSending: no stamp check, hash every attempt
+	now    func() time.Time // the clock stamps are judged by; nil: time.Now (tests set it)
 }
 
-// UploadPath reads the file at path, reopening it for every attempt.
+// UploadPath reads the file at path, reopening it for every attempt. The
+// file is hashed once; attempts check its stamp instead of hashing it again
+// (see ErrUploadChanged), so an upload costs one read of the file more than
+// sending it does.
 func UploadPath(path string) UploadSource {
 	return UploadSource{
 		open: func() (io.ReadCloser, error) { return os.Open(path) },
@@ -103,7 +133,9 @@ func UploadReaderAt(r io.ReaderAt, size int64) UploadSource {
 }
 
 // UploadOpener calls open for every pass over the file (the hashing pass and
-// each attempt); size is the file's length, or -1 if unknown.
+// each attempt); size is the file's length, or -1 if unknown. An opener
+// that returns an *os.File (or anything with a Stat method describing a
+// regular file) gets the stamp check of UploadPath.
 func UploadOpener(open func() (io.ReadCloser, error), size int64) UploadSource {
 	return UploadSource{open: open, size: func() (int64, error) { return size, nil }}
 }
@@ -111,8 +143,9 @@ func UploadOpener(open func() (io.ReadCloser, error), size int64) UploadSource {
 // UploadReader reads r. A reader that can be reread is: an io.ReaderAt with
 // a Size method (bytes.Reader, strings.Reader, io.SectionReader) is read in
 // sections; an io.Seeker (os.File) is rewound to its position at the time of
-// the call. Any other reader is first copied into a temporary file (hashed
-// on the way), so that memory use stays flat and retries stay possible.
+// the call, and an *os.File is checked by its stamp as UploadPath is (and
+// left open). Any other reader is first copied into a temporary file, so
+// that memory use stays flat and retries stay possible.
 func UploadReader(r io.Reader) UploadSource {
 	if ra, ok := r.(interface {
 		io.ReaderAt
@@ -128,6 +161,9 @@ func UploadReader(r io.Reader) UploadSource {
 					if _, err := s.Seek(start, io.SeekStart); err != nil {
 						return nil, err
 					}
+					if f, ok := s.(*os.File); ok {
+						return callerFile{f}, nil
+					}
 					return io.NopCloser(s), nil
 				},
 				size: func() (int64, error) {
@@ -141,6 +177,23 @@ func UploadReader(r io.Reader) UploadSource {
 		}
 	}
 	return UploadSource{spool: r}
+}
+
+// callerFile is an *os.File the caller opened: an attempt reads it, and
+// stamps it through its Stat, but leaves it open.
+type callerFile struct{ *os.File }
+
+// Close leaves the file open for the caller.
+func (callerFile) Close() error { return nil }
+
+// HashWhileSending returns s marked to be hashed again on every attempt,
+// as it is sent, even where the file's stamp would do (see
+// ErrUploadChanged): for a file that may change without its timestamps
+// moving, such as one written through a shared memory mapping. It costs
+// one more SHA-256 pass over the file per attempt.
+func (s UploadSource) HashWhileSending() UploadSource {
+	s.rehash = true
+	return s
 }
 
 // UploadStream sends r as it is read, without a hashing pass: fileSHA256 is
@@ -167,7 +220,7 @@ func UploadStream(r io.Reader, fileSHA256 string, size int64) UploadSource {
 // hashed in a first pass (X-Api-File-Sha256, and the body hash of the
 // signature), then read again on every attempt between the multipart
 // frame's prefix and suffix, so memory use does not grow with the file's
-// size.
+// size. A file that changes meanwhile ends the call with ErrUploadChanged.
 //
 // POST /private/files/upload-intents/{intent}/commit. Scope: public-api:files:write.
 func (c *Client) UploadFile(ctx context.Context, intent, name string, src UploadSource, opts ...CallOption) (*UploadIntent, error) {
@@ -192,6 +245,12 @@ func (c *Client) UploadFile(ctx context.Context, intent, name string, src Upload
 
 // newUploadBody hashes the file (unless the caller gave the hash) and
 // prepares a body that streams it as multipart/form-data.
+//
+// A regular file is stamped (fileStamp) before the hashing pass; when that
+// stamp is old enough to prove anything (stampRacy), every attempt checks
+// the file against it instead of hashing it again, as an io.Copy of the
+// file would cost. Any other source, or a file written within the last
+// stampRacyWindow, is hashed again on every attempt.
 func newUploadBody(ctx context.Context, name string, src UploadSource) (*uploadBody, error) {
 	size := int64(-1)
 	if src.size != nil {
@@ -202,21 +261,38 @@ func newUploadBody(ctx context.Context, name string, src UploadSource) (*uploadB
 		size = n
 	}
 	sum := src.sha
+	var stamp fileStamp
+	stamped := false
 	if sum == "" {
+		now := time.Now
+		if src.now != nil {
+			now = src.now
+		}
 		f, err := src.open()
 		if err != nil {
 			return nil, fmt.Errorf("client: upload %q: %w", name, err)
 		}
+		start := now()
+		stamp, stamped = statStamp(f)
 		cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
 		sum, err = signer.FileSHA256(cr)
+		if err == nil && stamped {
+			if after, ok := statStamp(f); !ok || after != stamp {
+				err = fmt.Errorf("%w: %q changed while it was hashed", ErrUploadChanged, name)
+			}
+		}
 		f.Close()
 		if err != nil {
+			if errors.Is(err, ErrUploadChanged) {
+				return nil, err
+			}
 			return nil, fmt.Errorf("client: upload %q: hash: %w", name, err)
 		}
 		if size >= 0 && cr.n != size {
 			return nil, fmt.Errorf("%w: %q is %d bytes, not %d", ErrUploadChanged, name, cr.n, size)
 		}
 		size = cr.n
+		stamped = stamped && !src.rehash && !stampRacy(stamp, start)
 	}
 	prefix, suffix, err := multipartFrame(name)
 	if err != nil {
@@ -233,7 +309,17 @@ func newUploadBody(ctx context.Context, name string, src UploadSource) (*uploadB
 			if err != nil {
 				return nil, err
 			}
-			return &multipartBody{prefix: prefix.bytes, suffix: suffix, file: f, sum: sum, size: size}, nil
+			b := &multipartBody{prefix: prefix.bytes, suffix: suffix, file: f, sum: sum, size: size}
+			if stamped {
+				// A file replaced, rewritten or touched since the hashing
+				// pass fails before a byte of it is sent.
+				if now, ok := statStamp(f); !ok || now != stamp {
+					f.Close()
+					return nil, fmt.Errorf("%w: %q changed since it was hashed", ErrUploadChanged, name)
+				}
+				b.stamp = &stamp
+			}
+			return b, nil
 		},
 		oneShot:    src.sha != "",
 		fileSHA256: sum,
@@ -268,15 +354,18 @@ func multipartFrame(name string) (framePrefix, []byte, error) {
 
 // multipartBody is one attempt's body: the frame's prefix, the file, the
 // frame's suffix, read in turn by the transport itself (no goroutine, no
-// pipe). The file is hashed again on the way: if it no longer matches the
-// first pass (or the caller's hash), the read that reaches the file's end
-// fails with ErrUploadChanged and the suffix is never sent, so the server
-// never receives a complete body with a hash that does not match.
+// pipe). When the file reaches its end, the body proves it sent the bytes
+// that were hashed: by the file's stamp (unchanged since before the
+// hashing pass) when it has one, else by hashing the file again on the
+// way. If that fails, the read that reaches the file's end fails with
+// ErrUploadChanged and the suffix is never sent, so the server never
+// receives a complete body with a hash that does not match.
 type multipartBody struct {
 	prefix, suffix []byte
 	file           io.ReadCloser
 	sum            string
-	size           int64 // -1 if unknown
+	size           int64      // -1 if unknown
+	stamp          *fileStamp // the file's stamp before hashing; nil: hash again
 
 	h     hash.Hash
 	n     int64
@@ -297,16 +386,32 @@ func (b *multipartBody) Read(p []byte) (int, error) {
 			}
 			return n, nil
 		case 1:
-			if b.h == nil {
+			if b.h == nil && b.stamp == nil {
 				b.h = sha256.New()
 			}
-			n, err := b.file.Read(p)
-			b.h.Write(p[:n])
-			b.n += int64(n)
-			if err == io.EOF {
-				if hex.EncodeToString(b.h.Sum(nil)) != b.sum || (b.size >= 0 && b.n != b.size) {
-					b.err = ErrUploadChanged
-					// The bytes read with EOF may still go out; the suffix
+			// Never read past the hashed length: a grown file must not put
+			// its new bytes where the frame's suffix belongs, nor keep the
+			// transport draining it.
+			q := p
+			if b.size >= 0 && int64(len(q)) > b.size-b.n {
+				q = q[:b.size-b.n]
+			}
+			var n int
+			var err error
+			if len(q) > 0 {
+				n, err = b.file.Read(q)
+				if b.h != nil {
+					b.h.Write(q[:n])
+				}
+				b.n += int64(n)
+			}
+			if err != nil && err != io.EOF {
+				return n, err
+			}
+			if err == io.EOF || (b.size >= 0 && b.n == b.size) {
+				if cerr := b.sentWhatWasHashed(); cerr != nil {
+					b.err = cerr
+					// The bytes just read may still go out; the suffix
 					// never will, so the body cannot complete.
 					if n > 0 {
 						return n, nil
@@ -330,6 +435,52 @@ func (b *multipartBody) Read(p []byte) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// sentWhatWasHashed checks, at the file's end (or at its hashed length),
+// that the bytes read are the ones hashed before: as many as announced,
+// and either the file's stamp is still the one taken before the hashing
+// pass (every write since would have moved its ctime; its size shows
+// growth) or the bytes hash to the same sum with nothing after them. It
+// returns ErrUploadChanged, or the error of reading past the end.
+func (b *multipartBody) sentWhatWasHashed() error {
+	if b.size >= 0 && b.n != b.size {
+		return ErrUploadChanged
+	}
+	if b.stamp != nil {
+		if now, ok := statStamp(b.file); !ok || now != *b.stamp {
+			return ErrUploadChanged
+		}
+		return nil
+	}
+	if b.size >= 0 {
+		if err := b.atEOF(); err != nil {
+			return err
+		}
+	}
+	if hex.EncodeToString(b.h.Sum(nil)) != b.sum {
+		return ErrUploadChanged
+	}
+	return nil
+}
+
+// atEOF checks that the file has no byte after the hashed length: one
+// read of a single byte, retried while the reader returns nothing and no
+// error (up to 100 times, as bufio does).
+func (b *multipartBody) atEOF() error {
+	var one [1]byte
+	for range 100 {
+		n, err := b.file.Read(one[:])
+		switch {
+		case n > 0:
+			return ErrUploadChanged
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return io.ErrNoProgress
 }
 
 // Close closes the file.

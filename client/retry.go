@@ -255,6 +255,9 @@ func retryableTransportError(err error) bool {
 		return false
 	case headerTooLarge(err):
 		return false
+	case errors.Is(err, ErrUploadChanged):
+		// The signed hash is the file's as it was: no attempt can match it.
+		return false
 	}
 	return true
 }

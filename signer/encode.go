@@ -1,7 +1,5 @@
 package signer
 
-import "slices"
-
 // This file holds the two byte-level codecs of the canonical query: PHP's
 // query decoding (php_url_decode: '+' is a space, %XX is a byte) and RFC 3986
 // encoding (PHP's rawurlencode: everything but A-Z a-z 0-9 - _ . ~ is %XX with
@@ -16,6 +14,21 @@ const unreservedTable = "" +
 	"0000000000000000" + // 0x00
 	"0000000000000000" + // 0x10
 	"0000000000000110" + // 0x20: - .
+	"1111111111000000" + // 0x30: 0-9
+	"0111111111111111" + // 0x40: A-O
+	"1111111111100001" + // 0x50: P-Z _
+	"0111111111111111" + // 0x60: a-o
+	"1111111111100010" + // 0x70: p-z ~
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" + // 0x80-0xBF
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" // 0xC0-0xFF
+
+// baseTable is unreservedTable without '.': the bytes a base name (before
+// any '[') passes through PHP's parser with unchanged, as PHP turns '.'
+// into '_' there.
+const baseTable = "" +
+	"0000000000000000" + // 0x00
+	"0000000000000000" + // 0x10
+	"0000000000000100" + // 0x20: -
 	"1111111111000000" + // 0x30: 0-9
 	"0111111111111111" + // 0x40: A-O
 	"1111111111100001" + // 0x50: P-Z _
@@ -105,33 +118,4 @@ func appendDecoded(dst []byte, s string) []byte {
 		i += n
 	}
 	return dst
-}
-
-// appendRecoded appends the RFC 3986 encoding of phpURLDecode(s) to dst
-// without building the decoded string first. It grows dst once for the
-// worst case (every byte escaped) and writes by index: the values of list
-// queries (timestamps, decimals) alternate short runs and escapes, where
-// an append per piece would cost more than the bytes.
-func appendRecoded(dst []byte, s string) []byte {
-	n := len(dst)
-	dst = slices.Grow(dst, 3*len(s))[:n+3*len(s)]
-	for i := 0; i < len(s); {
-		c := s[i]
-		if isUnreserved(c) {
-			dst[n] = c
-			n++
-			i++
-			continue
-		}
-		c, used := decodedByte(s, i)
-		i += used
-		if isUnreserved(c) {
-			dst[n] = c
-			n++
-			continue
-		}
-		dst[n], dst[n+1], dst[n+2] = '%', upperHex[c>>4], upperHex[c&15]
-		n += 3
-	}
-	return dst[:n]
 }

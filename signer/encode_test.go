@@ -15,12 +15,11 @@ func TestIsUnreservedMatchesRFC3986(t *testing.T) {
 	}
 }
 
-func TestAppendRecodedEqualsDecodeThenEscape(t *testing.T) {
-	for _, s := range []string{"", "a+b", "%41%4", "%", "%%", "x%zz", "%e6%97%a5", "~-._", "a b\x00c", "100%25"} {
-		got := string(appendRecoded(nil, s))
-		want := string(appendEscaped(nil, phpURLDecode(s)))
-		if got != want {
-			t.Errorf("appendRecoded(%q) = %q, want %q", s, got, want)
+func TestBaseTableIsUnreservedWithoutDot(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := isUnreserved(byte(c)) && c != '.'
+		if got := baseTable[c] == '1'; got != want {
+			t.Errorf("baseTable[%#x] = %v, want %v", c, got, want)
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package signer
 
+import "slices"
+
 // Payload is everything a v1 signature covers.
 type Payload struct {
 	Method     string // HTTP method; upper-cased when canonicalized
@@ -30,24 +32,36 @@ func (p Payload) Canonical() string {
 
 // appendCanonical appends the canonical string to dst.
 func (p Payload) appendCanonical(dst []byte) []byte {
-	dst = append(dst, "v1\n"...)
+	// One growth for the fixed lines, which are then copied in place.
+	n := len(dst)
+	dst = slices.Grow(dst, len("v1\n\n\n")+len(p.Method)+len(p.Path))
+	buf := dst[:cap(dst)]
+	n += copy(buf[n:], "v1\n")
 	// PHP's strtoupper is ASCII-only (PHP 8.2+), so this is too.
 	for i := 0; i < len(p.Method); i++ {
 		c := p.Method[i]
 		if 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
 		}
-		dst = append(dst, c)
+		buf[n] = c
+		n++
 	}
-	dst = append(dst, '\n')
-	dst = append(dst, p.Path...)
-	dst = append(dst, '\n')
-	dst = appendCanonicalQuery(dst, p.RawQuery)
-	dst = append(dst, '\n')
-	dst = append(dst, p.BodySHA256...)
-	dst = append(dst, '\n')
-	dst = append(dst, p.Timestamp...)
-	dst = append(dst, '\n')
-	dst = append(dst, p.Nonce...)
-	return dst
+	buf[n] = '\n'
+	n++
+	n += copy(buf[n:], p.Path)
+	buf[n] = '\n'
+	dst = appendCanonicalQuery(buf[:n+1], p.RawQuery)
+	n = len(dst)
+	dst = slices.Grow(dst, len("\n\n\n")+len(p.BodySHA256)+len(p.Timestamp)+len(p.Nonce))
+	buf = dst[:cap(dst)]
+	buf[n] = '\n'
+	n++
+	n += copy(buf[n:], p.BodySHA256)
+	buf[n] = '\n'
+	n++
+	n += copy(buf[n:], p.Timestamp)
+	buf[n] = '\n'
+	n++
+	n += copy(buf[n:], p.Nonce)
+	return buf[:n]
 }

@@ -28,7 +28,7 @@ const (
 // (rule 7), so the integer 1 and the string "1" can never both exist, while
 // "01" stays a distinct string key.
 type phpArray struct {
-	entries map[string]*phpValue
+	entries map[string]phpValue // values inline: no allocation per value
 	// nextFree is PHP's nNextFreeElement: the key the next append gets. It is
 	// meaningless until hasNext is set by the first integer key (PHP 8.3+:
 	// one more than the largest integer key so far, which may be negative).
@@ -43,11 +43,11 @@ type phpValue struct {
 }
 
 func newPHPArray() *phpArray {
-	return &phpArray{entries: make(map[string]*phpValue)}
+	return &phpArray{entries: make(map[string]phpValue)}
 }
 
 // set stores v under key, replacing whatever was there (rule 8).
-func (a *phpArray) set(key string, v *phpValue) {
+func (a *phpArray) set(key string, v phpValue) {
 	if n, ok := phpIntegerKey(key); ok {
 		a.noteIntegerKey(n)
 	}
@@ -57,7 +57,7 @@ func (a *phpArray) set(key string, v *phpValue) {
 // appendValue stores v under the next integer key (rule 5). Like PHP, it
 // fails when that key is taken, which only happens once the keys have reached
 // math.MaxInt64.
-func (a *phpArray) appendValue(v *phpValue) bool {
+func (a *phpArray) appendValue(v phpValue) bool {
 	var n int64
 	if a.hasNext {
 		n = a.nextFree
@@ -89,7 +89,7 @@ func (a *phpArray) childArray(key string) *phpArray {
 		return v.arr
 	}
 	child := newPHPArray()
-	a.set(key, &phpValue{arr: child})
+	a.set(key, phpValue{arr: child})
 	return child
 }
 
@@ -115,7 +115,7 @@ func phpIntegerKey(s string) (int64, bool) {
 func parsePHPQuery(rawQuery string) *phpArray {
 	// Size the top level for the pieces there are: growing a map of
 	// hundreds of names rehashes it several times.
-	top := &phpArray{entries: make(map[string]*phpValue, min(strings.Count(rawQuery, "&")+1, phpMaxInputVars))}
+	top := &phpArray{entries: make(map[string]phpValue, min(strings.Count(rawQuery, "&")+1, phpMaxInputVars))}
 	var scratch []byte // registerPHPVariable's copy of the name, reused
 	pieces := 0
 	for rest := rawQuery; rest != ""; {
@@ -223,7 +223,7 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 			// Descend into (or create) the array the group indexes.
 			if appendKey {
 				child := newPHPArray()
-				if !target.appendValue(&phpValue{arr: child}) {
+				if !target.appendValue(phpValue{arr: child}) {
 					return buf
 				}
 				target = child
@@ -239,7 +239,7 @@ func registerPHPVariable(top *phpArray, name, value string, scratch []byte) []by
 		}
 	}
 
-	v := &phpValue{str: value}
+	v := phpValue{str: value}
 	if appendKey {
 		target.appendValue(v) // a failed append drops the value, as in PHP
 		return buf

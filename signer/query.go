@@ -23,18 +23,25 @@ import (
 func CanonicalQuery(rawQuery string) string {
 	// Most queries fit this buffer, which then stays on the stack, so the
 	// result string is the only allocation.
-	var scratch [256]byte
+	var scratch [1024]byte
 	return string(appendCanonicalQuery(scratch[:0], rawQuery))
 }
 
 // appendCanonicalQuery appends CanonicalQuery(rawQuery) to dst.
 func appendCanonicalQuery(dst []byte, rawQuery string) []byte {
+	if rawQuery == "" {
+		return dst
+	}
+	// The fast path refuses a NUL byte, so it is looked for only then.
+	if out, ok := appendCanonicalQueryFast(dst, rawQuery); ok {
+		return out
+	}
 	// PHP reads the query as a C string: a NUL byte on the wire ends it.
 	if i := strings.IndexByte(rawQuery, 0); i >= 0 {
 		rawQuery = rawQuery[:i]
-	}
-	if out, ok := appendCanonicalQueryFast(dst, rawQuery); ok {
-		return out
+		if out, ok := appendCanonicalQueryFast(dst, rawQuery); ok {
+			return out
+		}
 	}
 	return appendCanonicalQueryPHP(dst, rawQuery)
 }
@@ -49,28 +56,28 @@ func appendCanonicalQueryPHP(dst []byte, rawQuery string) []byte {
 		// Past 32-bit offsets: a query of hundreds of megabytes.
 		return appendFlattenedAsStrings(dst, top)
 	}
-	pairs := make([]fastPair, 0, len(top.entries))
-	order := make([]uint16, 0, len(top.entries))
+	spans := make([]span, 0, len(top.entries))
+	order := make([]uint64, 0, len(top.entries))
 	mark := len(dst)
 	flattenPHPArray(top, func(encodedName []byte, value string) {
-		p := fastPair{out: int32(len(dst))}
+		start := len(dst)
 		dst = append(dst, encodedName...)
 		dst = append(dst, '=')
 		dst = appendEscaped(dst, value)
-		p.outEnd = int32(len(dst))
-		order = append(order, uint16(len(pairs))) // at most phpMaxInputVars
-		pairs = append(pairs, p)
+		// At most phpMaxInputVars strings: the index fits indexMask.
+		order = append(order, sortKey(dst[start:], 0, len(spans)))
+		spans = append(spans, span{start: int32(start), end: int32(len(dst))})
 	})
-	if len(pairs) == 0 {
+	if len(spans) == 0 {
 		return dst
 	}
-	sortPairs(dst, pairs, order)
+	sortSpans(dst, spans, order, 0)
 	out := len(dst)
-	for k, i := range order {
+	for k, o := range order {
 		if k > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, dst[pairs[i].out:pairs[i].outEnd]...)
+		dst = append(dst, dst[spans[o&indexMask].start:spans[o&indexMask].end]...)
 	}
 	size := copy(dst[mark:], dst[out:])
 	return dst[:mark+size]

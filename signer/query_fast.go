@@ -3,19 +3,18 @@ package signer
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/maphash"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
 // The fast path handles the queries an SDK sends, such as
 // "filter[from_currency_id]=1&filter[status][]=created&filter[status][]=paid&page=2"
 // (brackets literal or as url.Values encodes them, %5B and %5D), without
-// building PHP arrays: a few passes over one buffer, with no allocation up
-// to stackPairs pairs. It applies when PHP's array, once flattened, holds
-// the pairs as sent, with appends numbered in arrival order:
+// building PHP arrays: one pass encodes the pairs into the output buffer,
+// a second orders them, with no allocation up to stackPairs pairs. It
+// applies when PHP's array, once flattened, holds the pairs as sent, with
+// appends numbered in arrival order:
 //
 //   - every name is a base of [A-Za-z0-9_~-] followed by at most
 //     phpMaxNestingLevels groups "[key]", each key one or more RFC 3986
@@ -28,424 +27,539 @@ import (
 //   - an array that gets appends gets nothing else, so PHP numbers them
 //     0, 1, 2... (an explicit integer key would move the numbering).
 //
-// Values may hold anything: decoding and re-encoding a value is a byte-wise
-// transformation (appendRecoded). Any number of pairs takes this path, up to
-// PHP's max_input_vars, after which PHP (and so this) ignores the rest.
+// Values may hold anything but a raw NUL byte: decoding and re-encoding a
+// value is a byte-wise transformation (see encodePiece). Any number of
+// pairs takes this path, up to PHP's max_input_vars, after which PHP (and
+// so this) ignores the rest.
 
 // stackPairs is how many pairs the fast path tracks without allocating.
 const stackPairs = 32
 
-// fastPair locates one pair in the output buffer while it is worked on.
-type fastPair struct {
-	key, keyEnd int32  // the encoded name, without an append's "[]" (the array's name)
-	val, valEnd int32  // the encoded value
-	appendIndex int32  // -1 for a plain name, else the append's number
-	out, outEnd int32  // the finished "name=value"
-	hash        uint64 // of the name, for the set of names; then a sort key
-	hash2       uint64 // the sort key's second half
+// smallPairs is the size of the smaller stack array, for short queries:
+// zeroing room for 32 pairs would cost them more than their encoding.
+const smallPairs = 8
+
+// span is one pair in the output buffer while it is worked on. The sorts
+// order spans by dst[start:end]: on the fast path "name=" or an append's
+// "name%5B".
+type span struct {
+	start, end int32
+	eq, valEnd int32 // on the fast path, "=value" (appends: after the number)
+	num        int32 // -1 for a plain name, else the append's number
+	// On the fast path: how many "%5B" dst[start:end] holds (an append's
+	// included), and where the first and the last are.
+	groups, first, last int32
 }
 
 // appendCanonicalQueryFast appends the canonical form of rawQuery to dst and
 // reports true, or returns dst unchanged and false when rawQuery needs the
 // general path.
 func appendCanonicalQueryFast(dst []byte, rawQuery string) ([]byte, bool) {
-	// Offsets are 32-bit; the passes write at most about ten bytes per
-	// byte of the query after dst.
-	if len(dst)+10*len(rawQuery) > math.MaxInt32 {
+	// Offsets are 32-bit; a pair's encoding is at most three bytes per
+	// byte of its piece plus an append's number, and pass 4 writes it again.
+	if len(dst)+24*len(rawQuery)+64 > math.MaxInt32 {
 		return dst, false
 	}
-	// The pairs' bookkeeping lives on the stack, in an array sized for the
-	// query: zeroing room for 32 pairs would cost a short query more than
-	// its encoding.
-	if strings.Count(rawQuery, "&") < smallPairs {
-		var stack [smallPairs]fastPair
-		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], true)
+	if amps := strings.Count(rawQuery, "&"); amps < smallPairs {
+		var stack [smallPairs]span
+		var order [smallPairs]uint64
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], order[:0])
+	} else if amps < stackPairs {
+		var stack [stackPairs]span
+		var order [stackPairs]uint64
+		return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], order[:0])
+	} else {
+		n := min(amps+1, phpMaxInputVars)
+		return appendCanonicalQueryFastWith(dst, rawQuery, make([]span, 0, n), make([]uint64, 0, n))
 	}
-	var stack [stackPairs]fastPair
-	return appendCanonicalQueryFastWith(dst, rawQuery, stack[:0], false)
 }
 
-// appendCanonicalQueryFastWith is appendCanonicalQueryFast with pairs, an
-// empty slice with room for the pairs (it grows if there are more). small
-// says there are at most smallPairs pairs: appends are then numbered as
-// they arrive, by looking back, and written out at once.
-func appendCanonicalQueryFastWith(dst []byte, rawQuery string, pairs []fastPair, small bool) ([]byte, bool) {
+// appendCanonicalQueryFastWith is appendCanonicalQueryFast with spans and
+// order, empty slices with room for the pairs (they grow if there are
+// more).
+func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, order []uint64) ([]byte, bool) {
 	mark := len(dst)
 
 	// Pass 1: encode every pair after dst's current end, in arrival order,
-	// joined by '&' as if already in order.
+	// joined by '&' as if already in order, each append numbered as if its
+	// array's appends came in a row (pass 3 corrects that).
+	buf := dst[:cap(dst)]
+	n := mark
 	pieces := 0
-	appends := false
 	for rest := rawQuery; rest != ""; {
-		piece := rest
-		if i := strings.IndexByte(rest, '&'); i >= 0 {
-			piece, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		if piece == "" {
-			continue // rule 1: not counted
+		if rest[0] == '&' {
+			rest = rest[1:]
+			continue // rule 1: an empty piece, not counted
 		}
 		if pieces++; pieces > phpMaxInputVars {
 			break // PHP ignores the rest of the query
 		}
-		name, value := piece, ""
-		if i := strings.IndexByte(piece, '='); i >= 0 {
-			name, value = piece[:i], piece[i+1:]
+		// Room for the worst case, every byte a literal bracket or
+		// escaped, plus '&', '=' and an append's number: the loops write
+		// by index. (The pieces are found as they are encoded.)
+		if need := n + 3*len(rest) + 16; need > len(buf) {
+			buf = slices.Grow(buf[:n], need-n)
+			buf = buf[:cap(buf)]
 		}
-		if len(pairs) > 0 {
-			dst = append(dst, '&')
+		if len(spans) > 0 {
+			buf[n] = '&'
+			n++
 		}
-		p := fastPair{key: int32(len(dst)), out: int32(len(dst)), appendIndex: -1}
-		var ok, isAppend bool
-		if dst, isAppend, ok = appendPlainName(dst, name); !ok {
+		spans = append(spans, span{})
+		s := &spans[len(spans)-1]
+		var prev *span
+		if len(spans) > 1 {
+			prev = &spans[len(spans)-2]
+		}
+		var used int
+		var ok bool
+		if n, used, ok = encodePiece(buf, n, rest, s, prev); !ok {
 			return dst[:mark], false
 		}
-		if isAppend {
-			p.appendIndex, appends = 0, true
-		}
-		p.keyEnd = int32(len(dst))
-		if isAppend && small {
-			key := dst[p.key:p.keyEnd]
-			for j := len(pairs) - 1; j >= 0; j-- {
-				if q := &pairs[j]; q.appendIndex >= 0 && string(dst[q.key:q.keyEnd]) == string(key) {
-					p.appendIndex = q.appendIndex + 1
-					break
-				}
-			}
-			dst = append(dst, "%5B"...)
-			dst = strconv.AppendInt(dst, int64(p.appendIndex), 10)
-			dst = append(dst, "%5D"...)
-		}
-		dst = append(dst, '=')
-		p.val = int32(len(dst))
-		dst = appendRecoded(dst, value)
-		p.valEnd, p.outEnd = int32(len(dst)), int32(len(dst))
-		pairs = append(pairs, p)
+		rest = rest[used:]
+		order = append(order, firstSortKey(buf, s.start, s.end, len(spans)-1))
 	}
-	if len(pairs) == 0 {
+	dst = buf[:n]
+	if len(spans) == 0 {
 		return dst, true
 	}
 
-	// Pass 2: find overwrites and number the appends, with a hash set of
-	// the names: a name seen twice must be appends to one array, numbered
-	// in arrival order, and no name may be a bracket prefix of another.
-	if len(pairs) <= smallPairs {
-		if !checkNamesSmall(dst, pairs) {
-			return dst[:mark], false
-		}
-	} else if !checkNamesHashed(dst, pairs) {
+	// Pass 2: order the pairs by what the canonical order compares first,
+	// "name=" or, for an append, "name%5B" (the number follows). Distinct
+	// pairs then come in the server's order, and equal ones are appends to
+	// one array, in arrival order.
+	if !inArrivalOrder(dst, spans, order) {
+		sortSpans(dst, spans, order, 0)
+	}
+
+	// Pass 3: check that no name overwrites another and number the appends,
+	// in one walk of that order.
+	inOrder, renumbered, reorder, ok := checkOrdered(dst, spans, order)
+	if !ok {
 		return dst[:mark], false
 	}
-
-	// Pass 3: appends get their numbers, written out after pass 1's copy
-	// (small queries numbered them in pass 1).
-	if appends && !small {
-		for i := range pairs {
-			p := &pairs[i]
-			if p.appendIndex < 0 {
-				continue
-			}
-			p.out = int32(len(dst))
-			dst = append(dst, dst[p.key:p.keyEnd]...)
-			dst = append(dst, "%5B"...)
-			dst = strconv.AppendInt(dst, int64(p.appendIndex), 10)
-			dst = append(dst, "%5D="...)
-			dst = append(dst, dst[p.val:p.valEnd]...)
-			p.outEnd = int32(len(dst))
-		}
+	if inOrder && !reorder {
+		return dst, true // pass 1's copy is the answer
 	}
 
-	// Pass 4: the server orders the pairs by their bytes. Pass 1's copy is
-	// the answer when nothing was renumbered or reordered.
-	// Each pair's first eight bytes as a number settle most comparisons
-	// without a call (pass 2 is done with the names' hashes).
-	for i := range pairs {
-		pairs[i].hash = bigEndianPrefix(dst[pairs[i].out:pairs[i].outEnd])
-	}
-	inOrder := true
-	for i := 1; i < len(pairs) && inOrder; i++ {
-		inOrder = compareOut(dst, &pairs[i-1], &pairs[i]) < 0
-	}
-	if inOrder && (!appends || small) {
-		return dst, true
-	}
-	var stackOrder [stackPairs]uint16
-	order := stackOrder[:0]
-	for i := range pairs {
-		order = append(order, uint16(i))
-	}
-	if !inOrder {
-		if len(pairs) <= smallPairs {
-			for i := 1; i < len(order); i++ {
-				for j := i; j > 0 && compareOut(dst, &pairs[order[j-1]], &pairs[order[j]]) > 0; j-- {
-					order[j], order[j-1] = order[j-1], order[j]
-				}
-			}
-		} else {
-			sortPairs(dst, pairs, order)
-		}
-	}
+	// Pass 4: write the pairs out in that order, appends numbered.
+	region := len(dst) - mark
+	dst = slices.Grow(dst, region+len(spans)*len("9999%5D"))
 	out := len(dst)
-	for k, i := range order {
-		if k > 0 {
-			dst = append(dst, '&')
+	buf = dst[:cap(dst)]
+	n = out
+	if !renumbered && !reorder {
+		// Pass 1's bytes are right, only in another order: pairs that
+		// follow one another in both orders are copied together.
+		for k := 0; k < len(order); {
+			s := &spans[order[k]&indexMask]
+			from, to := s.start, s.valEnd
+			for k++; k < len(order); k++ {
+				next := &spans[order[k]&indexMask]
+				if next.start != to+1 {
+					break
+				}
+				to = next.valEnd
+			}
+			if n > out {
+				buf[n] = '&'
+				n++
+			}
+			n += copy(buf[n:], buf[from:to])
 		}
-		dst = append(dst, dst[pairs[i].out:pairs[i].outEnd]...)
+		size := copy(buf[mark:], buf[out:n])
+		return buf[:mark+size], true
+	}
+	for k, o := range order {
+		s := &spans[o&indexMask]
+		if k > 0 {
+			buf[n] = '&'
+			n++
+		}
+		start := n
+		if !renumbered {
+			n += copy(buf[n:], buf[s.start:s.valEnd])
+		} else {
+			n += copy(buf[n:], buf[s.start:s.end])
+			if s.num >= 0 {
+				n = appendIndexDigits(buf, n, s.num)
+				buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
+				n += 3
+			}
+			n += copy(buf[n:], buf[s.eq:s.valEnd])
+		}
+		s.start, s.end = int32(start), int32(n)
+	}
+	dst = buf[:n]
+	if reorder {
+		// Appends past ten to one array: "[10]" sorts before "[2]".
+		for k := range order {
+			i := int(order[k] & indexMask)
+			order[k] = sortKey(dst[spans[i].start:spans[i].end], 0, i)
+		}
+		sortSpans(dst, spans, order, 0)
+		out = len(dst)
+		for k, o := range order {
+			if k > 0 {
+				dst = append(dst, '&')
+			}
+			dst = append(dst, dst[spans[o&indexMask].start:spans[o&indexMask].end]...)
+		}
 	}
 	size := copy(dst[mark:], dst[out:])
 	return dst[:mark+size], true
 }
 
-// smallPairs is the size up to which comparing every pair of names, and
-// sorting by insertion, costs less than hashing and sorting by keys.
-const smallPairs = 8
+// pendingName is a name that must not turn up later in checkOrdered's
+// walk: dst[start:start+size].
+type pendingName struct{ start, size int32 }
 
-// checkNamesSmall is pass 2 by comparing every two names.
-func checkNamesSmall(dst []byte, pairs []fastPair) bool {
-	for i := range pairs {
-		p := &pairs[i]
-		b := dst[p.key:p.keyEnd]
-		for j := i - 1; j >= 0; j-- {
-			q := &pairs[j]
-			a := dst[q.key:q.keyEnd]
-			if string(a) == string(b) {
-				if q.appendIndex < 0 || p.appendIndex < 0 {
-					return false
+// checkOrdered walks spans in order, sorted by sortSpans, and reports
+// whether they arrived in that order, whether it gave an append another
+// number than pass 1 wrote, whether their finished pairs need sorting again
+// (appends past ten to one array), and whether no name overwrites another:
+//
+//   - equal sort bytes are appends to one array (numbered here, in order)
+//     or the same plain name twice (an overwrite);
+//   - an append's array extended by a later name ("a%5B" then
+//     "a%5Bx%5D=") follows that array's appends at once;
+//   - a name X that some other name extends with groups ("X%5Bk%5D...")
+//     or appends to comes after them, past only names that start with X
+//     ("X-y=", "X1="): each name's bracket prefixes, and an append's
+//     array, stay pending until the walk leaves the names that start
+//     with them, and a plain name equal to one of them overwrites it.
+func checkOrdered(dst []byte, spans []span, order []uint64) (inOrder, renumbered, reorder, ok bool) {
+	var stack [8]pendingName
+	pending := stack[:0]
+	inOrder = true
+	for k, o := range order {
+		s := &spans[o&indexMask]
+		str := dst[s.start:s.end]
+		isAppend := s.num >= 0
+		if k > 0 {
+			prev := &spans[order[k-1]&indexMask]
+			inOrder = inOrder && prev.start < s.start
+			prevStr := dst[prev.start:prev.end]
+			if string(str) == string(prevStr) {
+				if !isAppend {
+					return false, false, false, false
 				}
-				p.appendIndex = q.appendIndex + 1
-				break // the nearest earlier append has the highest number
-			}
-			if bracketPrefix(a, b) || bracketPrefix(b, a) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// bracketPrefix reports whether the encoded plain name a is a bracket
-// prefix of b: b is a followed by groups.
-func bracketPrefix(a, b []byte) bool {
-	return len(b) > len(a) && b[len(a)] == '%' && string(b[:len(a)]) == string(a)
-}
-
-// checkNamesHashed is pass 2 with a hash set of the names.
-func checkNamesHashed(dst []byte, pairs []fastPair) bool {
-	var stackTable [2 * stackPairs]uint16
-	names := nameSet{slots: stackTable[:]}
-	if len(pairs) > stackPairs {
-		names.slots = make([]uint16, 2*tableSize(len(pairs)))
-	}
-	seed := maphash.MakeSeed()
-	for i := range pairs {
-		p := &pairs[i]
-		p.hash = maphash.Bytes(seed, dst[p.key:p.keyEnd])
-		if j, found := names.insert(dst, pairs, i); found {
-			prev := &pairs[j]
-			if prev.appendIndex < 0 || p.appendIndex < 0 {
-				return false
-			}
-			p.appendIndex = prev.appendIndex + 1
-		}
-	}
-	// The last name looked up at each depth: neighbours usually share
-	// their first groups ("filter", "filter[created]").
-	var checked [4][]byte
-	for i := range pairs {
-		key := dst[pairs[i].key:pairs[i].keyEnd]
-		// Every "%5B" of an encoded plain name opens a group: the name
-		// before it must not be one of the names.
-		depth := 0
-		for k := 1; k+2 < len(key); k++ {
-			if key[k] != '%' || key[k+2] != 'B' {
+				// Pass 1's guess is wrong only where other pieces came
+				// between the appends, and then they did not arrive in
+				// this order: pass 4 writes the number.
+				if s.num != prev.num+1 {
+					renumbered, s.num = true, prev.num+1
+				}
+				// Decimal text: "[9]" sorts after "[10]".
+				reorder = reorder || s.num == 10 || s.num == 100 || s.num == 1000
 				continue
 			}
-			prefix := key[:k]
-			if depth >= len(checked) || !bytes.Equal(prefix, checked[depth]) {
-				if names.has(dst, pairs, prefix, maphash.Bytes(seed, prefix)) {
-					return false
-				}
-				if depth < len(checked) {
-					checked[depth] = prefix
+			if prev.num >= 0 && len(str) > len(prevStr) && string(str[:len(prevStr)]) == string(prevStr) {
+				return false, false, false, false
+			}
+		}
+		name := str[:len(str)-1] // without '='
+		if isAppend {
+			// The first append to its array: pass 1 numbered it 0, as
+			// the piece before it cannot have appended to the same array.
+			name = str[:len(str)-3] // without "%5B"
+		}
+		for len(pending) > 0 {
+			p := pending[len(pending)-1]
+			if int(p.size) <= len(name) && string(name[:p.size]) == string(dst[p.start:p.start+p.size]) {
+				break
+			}
+			pending = pending[:len(pending)-1]
+		}
+		from := 0
+		if len(pending) > 0 {
+			from = int(pending[len(pending)-1].size)
+			if from == len(name) && !isAppend {
+				return false, false, false, false
+			}
+		}
+		// Every "%5B" after the deepest pending name opens a group: the
+		// name before it is pending. An append's last one opens its "[]".
+		if s.groups == 0 {
+			continue
+		}
+		if first := s.first - s.start; int(first) > from {
+			pending = append(pending, pendingName{start: s.start, size: first})
+		}
+		if s.groups > 2 {
+			for i := max(from, int(s.first-s.start)) + 3; i < int(s.last-s.start); i++ {
+				if str[i] == '%' && str[i+2] == 'B' {
+					pending = append(pending, pendingName{start: s.start, size: int32(i)})
 				}
 			}
-			depth++
-			k += 2
+		}
+		if last := s.last - s.start; s.groups > 1 && int(last) > from {
+			pending = append(pending, pendingName{start: s.start, size: last})
 		}
 	}
-	return true
+	return inOrder, renumbered, reorder, true
 }
 
-// sortPairs sorts order, indexes into pairs, by the pairs' finished
-// "name=value" bytes. Names share long prefixes ("filter%5B..."), so each
-// pair first gets the 16 bytes after the prefix common to all as two
-// numbers, which settle most comparisons without reading the bytes.
-func sortPairs(dst []byte, pairs []fastPair, order []uint16) {
-	first := dst[pairs[0].out:pairs[0].outEnd]
-	common := len(first)
-	for i := 1; i < len(pairs) && common > 0; i++ {
-		out := dst[pairs[i].out:pairs[i].outEnd]
-		n := min(common, len(out))
-		j := 0
-		for j < n && out[j] == first[j] {
-			j++
-		}
-		common = j
+// appendIndexDigits writes the decimal digits of x (0 <= x < 10000: there
+// are at most phpMaxInputVars appends) at buf[n:] and returns the end.
+func appendIndexDigits(buf []byte, n int, x int32) int {
+	switch {
+	case x >= 1000:
+		buf[n] = byte('0' + x/1000)
+		n++
+		fallthrough
+	case x >= 100:
+		buf[n] = byte('0' + x/100%10)
+		n++
+		fallthrough
+	case x >= 10:
+		buf[n] = byte('0' + x/10%10)
+		n++
 	}
-	for i := range pairs {
-		p := &pairs[i]
-		rest := dst[p.out+int32(common) : p.outEnd]
-		p.hash, p.hash2 = bigEndianPrefix(rest), 0
-		if len(rest) > 8 {
-			p.hash2 = bigEndianPrefix(rest[8:])
-		}
-	}
-	slices.SortFunc(order, func(i, j uint16) int {
-		a, b := &pairs[i], &pairs[j]
-		switch {
-		case a.hash != b.hash:
-			return cmpUint64(a.hash, b.hash)
-		case a.hash2 != b.hash2:
-			return cmpUint64(a.hash2, b.hash2)
-		}
-		return bytes.Compare(dst[a.out+int32(common):a.outEnd], dst[b.out+int32(common):b.outEnd])
-	})
+	buf[n] = byte('0' + x%10)
+	return n + 1
 }
 
-// bigEndianPrefix returns the first eight bytes of b as a big-endian
-// number, zero padded: the numbers compare as the bytes do, as far as they
-// go (canonical bytes are never zero).
-func bigEndianPrefix(b []byte) uint64 {
-	if len(b) >= 8 {
-		return binary.BigEndian.Uint64(b)
-	}
-	var x uint64
-	for i := 0; i < 8; i++ {
-		x <<= 8
-		if i < len(b) {
-			x |= uint64(b[i])
-		}
-	}
-	return x
-}
+// encodePiece writes the encoding of the piece of the query at the start
+// of piece (which runs to the query's end) at buf[n:], fills s for it and
+// returns the end and how many bytes of piece it used, up to the '&' that
+// ends it; false if the fast path may not take the piece. prev is the
+// piece before, nil for the first. buf has room for three bytes per byte
+// of piece, plus sixteen.
+func encodePiece(buf []byte, n int, piece string, s, prev *span) (end, used int, ok bool) {
+	s.start, s.num = int32(n), -1
 
-// compareOut orders two pairs by their finished "name=value"; hash holds
-// their first eight bytes (pass 4).
-func compareOut(dst []byte, a, b *fastPair) int {
-	if a.hash != b.hash {
-		return cmpUint64(a.hash, b.hash)
-	}
-	return bytes.Compare(dst[a.out:a.outEnd], dst[b.out:b.outEnd])
-}
-
-func cmpUint64(a, b uint64) int {
-	if a < b {
-		return -1
-	}
-	return 1
-}
-
-// tableSize returns the power of two at least n.
-func tableSize(n int) int {
-	size := 1
-	for size < n {
-		size <<= 1
-	}
-	return size
-}
-
-// nameSet is an open-addressing hash set of the pairs' names: each slot
-// holds a pair's index plus one, 0 when empty. len(slots) is a power of two
-// at least twice the number of pairs, so probes stay short.
-type nameSet struct {
-	slots []uint16
-}
-
-// insert adds pair i's name (hash set in pairs[i].hash) and returns the
-// pair that had the same name, replacing it in the set so that the next
-// lookup finds the latest one.
-func (s nameSet) insert(dst []byte, pairs []fastPair, i int) (int, bool) {
-	p := &pairs[i]
-	mask := uint64(len(s.slots) - 1)
-	for probe := p.hash; ; probe++ {
-		slot := &s.slots[probe&mask]
-		if *slot == 0 {
-			*slot = uint16(i + 1)
-			return 0, false
-		}
-		q := &pairs[*slot-1]
-		if q.hash == p.hash && bytes.Equal(dst[q.key:q.keyEnd], dst[p.key:p.keyEnd]) {
-			j := int(*slot - 1)
-			*slot = uint16(i + 1)
-			return j, true
-		}
-	}
-}
-
-// has reports whether name, of hash h, is in the set.
-func (s nameSet) has(dst []byte, pairs []fastPair, name []byte, h uint64) bool {
-	mask := uint64(len(s.slots) - 1)
-	for probe := h; ; probe++ {
-		slot := s.slots[probe&mask]
-		if slot == 0 {
-			return false
-		}
-		q := &pairs[slot-1]
-		if q.hash == h && bytes.Equal(dst[q.key:q.keyEnd], name) {
-			return true
-		}
-	}
-}
-
-// appendPlainName appends the encoding of name, without a final "[]", and
-// reports whether name passes through PHP's parser unchanged (see the
-// conditions above) and whether it ended in "[]". Brackets may be literal or
-// percent-encoded. On !ok, what it appended is garbage for the caller to cut.
-func appendPlainName(dst []byte, name string) (out []byte, isAppend, ok bool) {
-	// Room for the worst case, every byte a literal bracket: then the loop
-	// writes by index.
-	n := len(dst)
-	dst = slices.Grow(dst, 3*len(name))[:n+3*len(name)]
+	// The name: a base, then groups of one key in brackets, literal or
+	// encoded; "[]" only as the last group. It ends at '=', '&' or the
+	// query's end.
 	i := 0
-	for i < len(name) && name[i] != '[' && name[i] != '%' {
-		if c := name[i]; c == '.' || !isUnreserved(c) {
-			return dst[:n], false, false
-		}
-		dst[n+i] = name[i]
+	for i < len(piece) && baseTable[piece[i]] == '1' {
+		buf[n] = piece[i]
+		n++
 		i++
 	}
 	if i == 0 {
-		return dst[:n], false, false
+		return n, 0, false
 	}
-	n += i
-	for groups := 0; i < len(name); groups++ {
-		b := bracketAt(name, i, '[')
+	if i < len(piece) {
+		if c := piece[i]; c != '[' && c != '%' && c != '=' && c != '&' {
+			return n, 0, false // '.', a space or another byte PHP mangles or decodes
+		}
+	}
+	for groups := 0; i < len(piece) && piece[i] != '=' && piece[i] != '&'; groups++ {
+		b := bracketAt(piece, i, '[')
 		if groups == phpMaxNestingLevels || b == 0 {
-			return dst[:n], false, false
+			return n, 0, false
 		}
 		i += b
+		// The key is copied as it is checked, after its "%5B"; an
+		// append's "[]" writes nothing (the "%5B" is written over below).
+		buf[n], buf[n+1], buf[n+2] = '%', '5', 'B'
+		k := n + 3
 		start := i
-		for i < len(name) && isUnreserved(name[i]) {
+		for i < len(piece) && isUnreserved(piece[i]) {
+			buf[k] = piece[i]
+			k++
 			i++
 		}
-		b = bracketAt(name, i, ']')
+		b = bracketAt(piece, i, ']')
 		if b == 0 {
-			return dst[:n], false, false
+			return n, 0, false
 		}
 		if i == start {
 			// "[]" appends; only as the last group (in the middle PHP
 			// would build a new array at each one).
-			return dst[:n], true, i+b == len(name)
+			if i += b; i < len(piece) && piece[i] != '=' && piece[i] != '&' {
+				return n, 0, false
+			}
+			s.num = 0
+			break
 		}
-		dst[n], dst[n+1], dst[n+2] = '%', '5', 'B'
-		n += 3
-		n += copy(dst[n:], name[start:i])
-		dst[n], dst[n+1], dst[n+2] = '%', '5', 'D'
-		n += 3
 		i += b
+		s.groups++
+		if s.groups == 1 {
+			s.first = int32(n)
+		}
+		s.last = int32(n)
+		n = k
+		buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
+		n += 3
 	}
-	return dst[:n], false, true
+	// What the sort compares: "name=", or an append's "name%5B". An
+	// append is numbered as if the appends to its array came in a row (as
+	// url.Values sends them): one more than the piece before if that
+	// appended to the same array, else 0. checkOrdered corrects that.
+	if s.num >= 0 {
+		s.groups++
+		if s.groups == 1 {
+			s.first = int32(n)
+		}
+		s.last = int32(n)
+		buf[n], buf[n+1], buf[n+2] = '%', '5', 'B'
+		n += 3
+		s.end = int32(n)
+		if prev != nil && prev.num >= 0 && string(buf[prev.start:prev.end]) == string(buf[s.start:s.end]) {
+			s.num = prev.num + 1
+		}
+		n = appendIndexDigits(buf, n, s.num)
+		buf[n], buf[n+1], buf[n+2] = '%', '5', 'D'
+		n += 3
+		s.eq = int32(n)
+		buf[n] = '='
+		n++
+	} else {
+		buf[n] = '='
+		n++
+		s.end, s.eq = int32(n), int32(n)
+	}
+
+	// The value: decoding and re-encoding it is byte-wise, "+" and "%XX"
+	// decode to one byte each, and unreserved bytes stay as they are.
+	// It ends at '&' or the query's end.
+	j := i
+	if j < len(piece) && piece[j] == '=' {
+		j++
+	}
+	for j < len(piece) {
+		c := piece[j]
+		if isUnreserved(c) {
+			buf[n] = c
+			n++
+			j++
+			continue
+		}
+		if c == '&' {
+			break
+		}
+		if c == 0 {
+			return n, 0, false // a NUL ends the query (see appendCanonicalQuery)
+		}
+		// A '&' is never part of an escape, so decoding cannot run past it.
+		c, used := decodedByte(piece, j)
+		j += used
+		if isUnreserved(c) {
+			buf[n] = c
+			n++
+			continue
+		}
+		buf[n], buf[n+1], buf[n+2] = '%', upperHex[c>>4], upperHex[c&15]
+		n += 3
+	}
+	s.valEnd = int32(n)
+	return n, j, true
+}
+
+// indexMask takes a span's index out of an order entry; the other 48 bits
+// are six bytes of its sort bytes, from some depth.
+const indexMask = 1<<16 - 1
+
+// sortKey returns the order entry of span i, whose sort bytes are b: six
+// of them from depth, big-endian and zero padded, above the index. Entries
+// compare as those bytes do, as far as they go (canonical bytes are never
+// zero), then by index: equal bytes stay in arrival order.
+func sortKey(b []byte, depth, i int) uint64 {
+	var x uint64
+	if len(b) >= depth+8 {
+		x = binary.BigEndian.Uint64(b[depth:]) >> 16
+	} else {
+		for k := depth; k < depth+6; k++ {
+			x <<= 8
+			if k < len(b) {
+				x |= uint64(b[k])
+			}
+		}
+	}
+	return x<<16 | uint64(i)
+}
+
+// inArrivalOrder reports whether order, in arrival order, is already
+// sorted: each span's sort bytes at least its predecessor's. Queries
+// built from url.Values often are.
+func inArrivalOrder(dst []byte, spans []span, order []uint64) bool {
+	for k := 1; k < len(order); k++ {
+		a, b := order[k-1]>>16, order[k]>>16
+		if a > b {
+			return false
+		}
+		if a == b && a&0xff != 0 { // equal so far, and neither ended
+			x, y := &spans[k-1], &spans[k]
+			if bytes.Compare(dst[x.start+6:x.end], dst[y.start+6:y.end]) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// firstSortKey is sortKey(buf[start:end], 0, i) for pass 1, where buf has
+// room past end: it loads eight bytes at once and clears those past end,
+// as names such as "page=" are shorter than that.
+func firstSortKey(buf []byte, start, end int32, i int) uint64 {
+	if int(start)+8 > len(buf) {
+		return sortKey(buf[start:end], 0, i)
+	}
+	x := binary.BigEndian.Uint64(buf[start:])
+	if size := end - start; size < 8 {
+		x &^= 1<<(8*(8-size)) - 1
+	}
+	return x>>16<<16 | uint64(i)
+}
+
+// sortSpans sorts order, entries for spans, by the spans' bytes in dst,
+// all of which agree on their first depth bytes: by the six bytes from
+// depth the entries hold, then each run of equal bytes by the next six.
+// The entries are plain numbers, so a pass is a sort of integers; names
+// share long prefixes ("filter%5Bcreated%5D%5B"), which cost a run one
+// pass more each, not a byte comparison per call. Spans whose bytes are
+// equal (appends to one array) keep their arrival order.
+func sortSpans(dst []byte, spans []span, order []uint64, depth int) {
+	if depth > 0 {
+		for k, o := range order {
+			s := &spans[o&indexMask]
+			order[k] = sortKey(dst[s.start:s.end], depth, int(o&indexMask))
+		}
+	}
+	if len(order) <= 16 {
+		for i := 1; i < len(order); i++ {
+			for j := i; j > 0 && order[j-1] > order[j]; j-- {
+				order[j], order[j-1] = order[j-1], order[j]
+			}
+		}
+	} else {
+		slices.Sort(order)
+	}
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && order[j]>>16 == order[i]>>16 {
+			j++
+		}
+		run := order[i:j]
+		switch {
+		case len(run) == 1, run[0]>>16&0xff == 0:
+			// Alone, or ended within these bytes: equal bytes, already in
+			// arrival order.
+		case len(run) == 2:
+			// Two (such as a short list's appends): compare the rest.
+			x, y := &spans[run[0]&indexMask], &spans[run[1]&indexMask]
+			if bytes.Compare(dst[int(x.start)+depth+6:x.end], dst[int(y.start)+depth+6:y.end]) > 0 {
+				run[0], run[1] = run[1], run[0]
+			}
+		case depth >= 60:
+			// A deep tie (long values appended to one array): compare the
+			// rest of the bytes rather than six at a time.
+			from := depth + 6
+			slices.SortFunc(run, func(a, b uint64) int {
+				x, y := &spans[a&indexMask], &spans[b&indexMask]
+				if c := bytes.Compare(dst[int(x.start)+from:x.end], dst[int(y.start)+from:y.end]); c != 0 {
+					return c
+				}
+				return int(a&indexMask) - int(b&indexMask)
+			})
+		default:
+			sortSpans(dst, spans, run, depth+6)
+		}
+		i = j
+	}
 }
 
 // bracketAt returns the length of the bracket b ('[' or ']') at s[i:],

@@ -49,6 +49,13 @@ func TestFastPathRefusesWhatPHPRewrites(t *testing.T) {
 		"=1",               // empty base
 		"a[b[c]=1",         // '[' in a key
 		"a[%20x]=1",        // encoded key
+		// Overwrites that sorting by name does not put side by side.
+		"a[x]=1&a1=2&a-b=3&a=4",
+		"a[]=1&a-b=2&a0[x]=3&a=4",
+		"a[x][y]=1&a[x][z]=2&a[x]=3",
+		"f[a][b][c]=1&f[a][b][d][]=2&f[a][b0][]=3&f[a][b]=4",
+		"a=1&a[x]=2&b=3&a-b=4",
+		"a[x]=1\x00", // a raw NUL: the general path cuts the query there
 	} {
 		// Alone (pairs compared one by one) and among many other pairs
 		// (names hashed), before and after them.
@@ -71,6 +78,12 @@ func TestFastPathAgreesWithGeneral(t *testing.T) {
 		"x[]=0&x[]=1&x[]=2&x[]=3&x[]=4&x[]=5&x[]=6&x[]=7&x[]=8&x[]=9&x[]=10&x[]=11",
 		"z=1&y=2&x=3&w=4&v=5&u=6&t=7&s=8&r=9&q=10&p=11&o=12&n=13&m=14&l=15&k=16&j=17",
 		manyPairs(40, "k"),
+		// Names that extend one another without brackets sort apart from
+		// "name=": "a-b=" and "a1=" before "a=", "a_=" after.
+		"a=1&a-b[x]=2&a1[]=3&a1[]=4&a_=5&ab=7&a0=8",
+		"f[a][b]=1&f[a][b1]=2&f[a][b0][]=3&f[a][b-c][d]=4&f[a][b_]=5",
+		// Appends interleaved with other pieces, numbered across them.
+		"s[]=a&t=1&s[]=b&u[]=x&s[]=c&u[]=y",
 		manyPairs(1000, "f[s][]"),
 		manyPairs(1001, "f[s][]"),
 		manyPairs(1500, "k"),
@@ -132,6 +145,22 @@ func TestFlattenedAsStringsAgrees(t *testing.T) {
 		want := appendCanonicalQueryPHP([]byte("keep"), raw)
 		if got := appendFlattenedAsStrings([]byte("keep"), parsePHPQuery(raw)); string(got) != string(want) {
 			t.Errorf("on %.60q\n got %.120q\nwant %.120q", raw, got, want)
+		}
+	}
+}
+
+// firstSortKey reads past the sort bytes and must clear what it read
+// there: it agrees with sortKey at every length, whatever follows.
+func TestFirstSortKeyAgreesWithSortKey(t *testing.T) {
+	buf := []byte("xxfilter%5Bstatus%5D%5B\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff")
+	for size := 1; size <= 21; size++ {
+		start, end := int32(2), int32(2+size)
+		want := sortKey(buf[start:end], 0, 7)
+		if got := firstSortKey(buf, start, end, 7); got != want {
+			t.Errorf("size %d: firstSortKey = %#x, sortKey = %#x", size, got, want)
+		}
+		if got := firstSortKey(buf[:end], start, end, 7); got != want {
+			t.Errorf("size %d at the buffer's end: firstSortKey = %#x, sortKey = %#x", size, got, want)
 		}
 	}
 }

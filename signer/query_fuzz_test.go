@@ -7,7 +7,8 @@ import (
 
 // FuzzCanonicalQuery checks the properties the server relies on for any
 // input: no panic, an output made only of unreserved bytes, %XX escapes, '='
-// and '&', idempotence, and a fast path that agrees with the general one.
+// and '&', idempotence, and a fast path and a general path that agree with
+// a reference built from PHP's arrays and sorted as strings.
 // Seeds: testdata/fuzz/FuzzCanonicalQuery and the vendor vectors' queries.
 func FuzzCanonicalQuery(f *testing.F) {
 	for _, v := range loadSigningVectors(f) {
@@ -21,10 +22,20 @@ func FuzzCanonicalQuery(f *testing.F) {
 		if again := CanonicalQuery(got); again != got {
 			t.Fatalf("not idempotent on %q:\n once  %q\n twice %q", raw, got, again)
 		}
-		if fast, ok := appendCanonicalQueryFast(nil, cutAtNUL(raw)); ok {
-			if general := appendCanonicalQueryPHP(nil, cutAtNUL(raw)); string(fast) != string(general) {
-				t.Fatalf("fast path disagrees on %q:\n fast    %q\n general %q", raw, fast, general)
-			}
+		// The general path and the fast one share sortSpans; the
+		// reference orders the flattened pairs as strings, with the
+		// standard library's sort, so a wrong order in sortSpans shows.
+		reference := appendFlattenedAsStrings(nil, parsePHPQuery(cutAtNUL(raw)))
+		if general := appendCanonicalQueryPHP(nil, cutAtNUL(raw)); string(general) != string(reference) {
+			t.Fatalf("general path disagrees with the reference on %q:\n general   %q\n reference %q", raw, general, reference)
+		}
+		if fast, ok := appendCanonicalQueryFast(nil, cutAtNUL(raw)); ok && string(fast) != string(reference) {
+			t.Fatalf("fast path disagrees on %q:\n fast      %q\n reference %q", raw, fast, reference)
+		}
+		// The fast path also takes the raw query (it refuses a NUL), and
+		// then on whatever dst it is given.
+		if fast, ok := appendCanonicalQueryFast([]byte("keep"), raw); ok && string(fast) != "keep"+string(reference) {
+			t.Fatalf("fast path on the raw query disagrees on %q:\n fast      %q\n reference %q", raw, fast, reference)
 		}
 	})
 }

@@ -26,6 +26,15 @@ import (
 //
 //	go test -run '^$' -bench 'VsFloorPaired|HandlerVsVerifyOnly' -benchmem ./webhook/
 
+// verifyBodies are the bodies of the Verify benchmarks: "dense" is
+// BenchBody, a token every six to eight bytes (the hard case for the JSON
+// check), "order" an order event as the vendor's server encodes it (escaped
+// slashes and Cyrillic, long strings).
+var verifyBodies = []struct {
+	name string
+	make func(size int) []byte
+}{{"dense", webhook.BenchBody}, {"order", webhook.OrderEventBody}}
+
 // BenchmarkVerifyVsFloorPaired: Verify against its floor, the crypto any
 // verifier must do: SHA-256 of the body, HMAC-SHA256 of the canonical
 // string with a reused keyed hash, constant-time compare.
@@ -35,34 +44,40 @@ func BenchmarkVerifyVsFloorPaired(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	for _, size := range []int{1 << 10, 16 << 10, 64 << 10} {
-		h, body := signed(testSecret, "evt_01J8Z6Q4W2", webhook.TypeOrderStatusChanged, now, benchBody(size))
-		want, _ := hex.DecodeString(strings.TrimPrefix(h.Get(webhook.HeaderSignature), webhook.SignaturePrefix))
-		mac := hmac.New(sha256.New, []byte(testSecret))
-		canon := []byte("v1\nevt_01J8Z6Q4W2\norder.status_changed\n" + ts + "\nwh_nonce_1\n")
-		var hexSum [2 * sha256.Size]byte
-		var sum [sha256.Size]byte
-		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			benchratio.Compare(b,
-				func() {
-					if _, err := v.Verify(h, body); err != nil {
-						b.Fatal(err)
-					}
-				},
-				func() {
-					bs := sha256.Sum256(body)
-					hex.Encode(hexSum[:], bs[:])
-					mac.Reset()
-					mac.Write(canon)
-					mac.Write(hexSum[:])
-					if subtle.ConstantTimeCompare(mac.Sum(sum[:0]), want) != 1 {
-						b.Fatal("mismatch")
-					}
-				})
-		})
+	for _, kind := range verifyBodies {
+		for _, size := range []int{1 << 10, 16 << 10, 64 << 10} {
+			benchVerifyVsFloor(b, v, now, fmt.Sprintf("%s-%dKiB", kind.name, size>>10), kind.make(size))
+		}
 	}
+}
+
+// benchVerifyVsFloor runs one body of BenchmarkVerifyVsFloorPaired.
+func benchVerifyVsFloor(b *testing.B, v *webhook.Verifier, now time.Time, name string, body []byte) {
+	h, body := signed(testSecret, "evt_01J8Z6Q4W2", webhook.TypeOrderStatusChanged, now, body)
+	want, _ := hex.DecodeString(strings.TrimPrefix(h.Get(webhook.HeaderSignature), webhook.SignaturePrefix))
+	mac := hmac.New(sha256.New, []byte(testSecret))
+	canon := []byte("v1\nevt_01J8Z6Q4W2\norder.status_changed\n" + strconv.FormatInt(now.Unix(), 10) + "\nwh_nonce_1\n")
+	var hexSum [2 * sha256.Size]byte
+	var sum [sha256.Size]byte
+	b.Run(name, func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		benchratio.Compare(b,
+			func() {
+				if _, err := v.Verify(h, body); err != nil {
+					b.Fatal(err)
+				}
+			},
+			func() {
+				bs := sha256.Sum256(body)
+				hex.Encode(hexSum[:], bs[:])
+				mac.Reset()
+				mac.Write(canon)
+				mac.Write(hexSum[:])
+				if subtle.ConstantTimeCompare(mac.Sum(sum[:0]), want) != 1 {
+					b.Fatal("mismatch")
+				}
+			})
+	})
 }
 
 // BenchmarkHandlerVsVerifyOnly: Handler with MemoryStore (verify, claim,
@@ -137,4 +152,101 @@ func BenchmarkHandlerVsVerifyOnly(b *testing.B) {
 			benchratio.CompareParallel(b, 8, serve(h), serve(verifyOnly))
 		})
 	}
+}
+
+// BenchmarkMemoryStoreByFill: claiming and completing a new event in a full
+// MemoryStore of 100,000 events against one of 1,024, alternating, from
+// one goroutine: what a store's fill adds to each delivery (making room,
+// colder memory), without the lock contention that 8 goroutines on one
+// small store's single shard would add.
+func BenchmarkMemoryStoreByFill(b *testing.B) {
+	ctx := context.Background()
+	full := func(size int) func() {
+		m := webhook.NewMemoryStore(webhook.WithMemorySize(size))
+		ids := make([]string, 2*size)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("evt_01J8Z6Q4W2%014d", i)
+		}
+		next := 0
+		run := func() {
+			id := ids[next%len(ids)] // ids come back after the store dropped them
+			next++
+			if st, err := m.Claim(ctx, id, "0123456789abcdef-1f2e3d", time.Minute); st != webhook.Claimed || err != nil {
+				b.Fatalf("Claim: %v %v", st, err)
+			}
+			if err := m.Complete(ctx, id, "0123456789abcdef-1f2e3d"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := 0; i < size; i++ {
+			run()
+		}
+		return run
+	}
+	big, small := full(100_000), full(1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	benchratio.Compare(b, big, small)
+}
+
+// BenchmarkHandlerByFill: Handler with a full MemoryStore of 100,000 events
+// against Handler with a full one of 16,384 (16 shards, small enough
+// for the caches), both called directly from 8 goroutines, alternating,
+// every delivery a new event that makes the store drop its oldest: the
+// throughput and p99 ratios say how flat a delivery's cost is with the
+// store's fill (1.0 is flat).
+func BenchmarkHandlerByFill(b *testing.B) {
+	ctx := context.Background()
+	v, err := webhook.NewVerifier(testSecret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	handler := func(size int) http.Handler {
+		store := webhook.NewMemoryStore(webhook.WithMemorySize(size))
+		// Twice the bound, so that every shard is at its share of it.
+		for i := 0; i < 2*size; i++ {
+			id := fmt.Sprint("evt_old_", i)
+			store.Claim(ctx, id, "o", time.Minute)
+			store.Complete(ctx, id, "o")
+		}
+		if n := store.Len(); n < size*99/100 {
+			b.Fatalf("store holds %d events, want about %d", n, size)
+		}
+		h, err := webhook.NewHandler(v, store, func(context.Context, *webhook.Event) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		return h
+	}
+	big, small := handler(100_000), handler(16_384)
+
+	body := benchBody(1 << 10)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	headers := make([]http.Header, 2*(b.N+b.N/benchratio.Rounds+64))
+	for i := range headers {
+		id := fmt.Sprintf("evt_fill_%d_%d", b.N, i)
+		hdr := http.Header{}
+		hdr.Set(webhook.HeaderEventID, id)
+		hdr.Set(webhook.HeaderEventType, webhook.TypeOrderStatusChanged)
+		hdr.Set(webhook.HeaderTimestamp, ts)
+		hdr.Set(webhook.HeaderNonce, "wh_"+id)
+		hdr.Set(webhook.HeaderSignature, webhook.Sign(testSecret, id, webhook.TypeOrderStatusChanged, ts, "wh_"+id, body))
+		headers[i] = hdr
+	}
+	var next atomic.Int64
+	serve := func(handler http.Handler) func() error {
+		return func() error {
+			req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+			req.Header = headers[(next.Add(1)-1)%int64(len(headers))]
+			rec := httptest.NewRecorder()
+			handler.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || rec.Body.String() != "ok\n" {
+				return fmt.Errorf("status %d: %s", rec.Code, rec.Body)
+			}
+			return nil
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	benchratio.CompareParallel(b, 8, serve(big), serve(small))
 }

@@ -2,10 +2,13 @@ package webhook
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/iexkit/exchanger-go/internal/benchratio"
 )
 
 var envelopeInputs = []string{
@@ -21,6 +24,11 @@ var envelopeInputs = []string{
 	`{"a":12.}`, `{"a":fals}`, `{"a":falsee}`, `{"a":nulll}`, `{"a":true`, `{"a":tr`, `{"a":f`, `{"a":"x`, `{"a":"0123456789`,
 	`{"a":[true,false,null,{"b":null}]}`, `{"k":1,"0123456789abcdef":{"0123456789abcdef":"0123456789abcdef"}}`,
 	`{"a":[ 1 , { "b" : "c" } ] }`, `{"a":{"b" "c"}}`, `{"a":{"b":"c",}}`, `{"a":{1:2}}`,
+	// Runs of escapes, as PHP's json_encode writes Cyrillic and slashes,
+	// broken at every place the escape loop could go wrong.
+	`{"n":"\u0412\u043e\u0431\u0440 \u0430","u":"https:\/\/x\/y"}`, `{"n":"\u0412\u043e\"}`, `{"n":"\u0412\u043"}`,
+	`{"n":"\u0412\u043g"}`, `{"n":"\u0412\q"}`, `{"n":"\u0412\`, `{"n":"\u0412\u04`, `{"n":"\u0412`, `{"n":"\\\\"}`,
+	"{\"n\":\"\\u0412\x01\"}", "{\"n\":\"\\n\x1f\"}", `{"n":"\u0412\u043E\uABCD\uabcd"}`, `{"\u0412\u043e":"\/"}`,
 	strings.Repeat("[", 300) + strings.Repeat("]", 300), `{"d":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`,
 }
 
@@ -75,12 +83,41 @@ func FuzzScanEnvelope(f *testing.F) {
 	})
 }
 
+// scanBodies are the bodies of the JSON check's benchmarks: BenchBody (dense)
+// and OrderEventBody (realistic) at 1, 16 and 64 KiB.
+func scanBodies() (names []string, bodies [][]byte) {
+	for _, kind := range []struct {
+		name string
+		make func(int) []byte
+	}{{"dense", BenchBody}, {"order", OrderEventBody}} {
+		for _, size := range []int{1 << 10, 16 << 10, 64 << 10} {
+			names = append(names, fmt.Sprintf("%s-%dKiB", kind.name, size>>10))
+			bodies = append(bodies, kind.make(size))
+		}
+	}
+	return names, bodies
+}
+
+// TestBenchBodies keeps the benchmarks honest: every body is one valid JSON
+// object of about the size asked for, and the scanner finds its envelope.
+func TestBenchBodies(t *testing.T) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		checkEnvelope(t, body)
+		env, err := scanEnvelope(body)
+		if err != nil || len(env.data) == 0 || createdAtOf(env.createdAt).IsZero() {
+			t.Fatalf("%s: envelope %+v, %v", names[i], env, err)
+		}
+	}
+}
+
 // BenchmarkScanEnvelope is the JSON check alone, on the bodies of
-// BenchmarkVerify, to split Verify's cost between authentication and JSON.
+// BenchmarkVerifyVsFloorPaired, to split Verify's cost between
+// authentication and JSON.
 func BenchmarkScanEnvelope(b *testing.B) {
-	for _, size := range []int{1 << 10, 16 << 10} {
-		body := BenchBody(size)
-		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -92,11 +129,31 @@ func BenchmarkScanEnvelope(b *testing.B) {
 	}
 }
 
+// BenchmarkScanVsSHA256Paired pairs the JSON check with SHA-256 of the same
+// body (benchratio: alternating rounds, median of per-round ratios). SHA-256
+// is most of Verify's floor, so check/SHA-256 is about what the check adds
+// to Verify / floor, whatever the machine's load.
+func BenchmarkScanVsSHA256Paired(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			benchratio.Compare(b,
+				func() {
+					if _, err := scanEnvelope(body); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() { sha256.Sum256(body) })
+		})
+	}
+}
+
 // BenchmarkJSONValid is encoding/json's Valid on the same bodies, for scale.
 func BenchmarkJSONValid(b *testing.B) {
-	for _, size := range []int{1 << 10, 16 << 10} {
-		body := BenchBody(size)
-		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+	names, bodies := scanBodies()
+	for i, body := range bodies {
+		b.Run(names[i], func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			for i := 0; i < b.N; i++ {
 				if !json.Valid(body) {

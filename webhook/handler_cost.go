@@ -46,6 +46,18 @@ type nonBlockingStore interface {
 
 func (*MemoryStore) nonBlocking() {}
 
+// detached returns the parent of the store calls for one event: ctx without
+// its cancellation, so that an event that ran is recorded even if the
+// sender hung up. A store that cannot block ignores its context, and the
+// Handler's own store is not transactional then, so ctx serves as it is
+// (context.WithoutCancel allocates).
+func (h *Handler) detached(ctx context.Context) context.Context {
+	if _, ok := h.store.(nonBlockingStore); ok && h.txStore == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
 // storeContext returns the context of one store call, bounded by the store
 // timeout unless the store cannot block.
 func (h *Handler) storeContext(parent context.Context) (context.Context, context.CancelFunc) {

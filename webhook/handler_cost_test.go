@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +78,69 @@ func TestHandlerAnswersArePlainText(t *testing.T) {
 		if got := rec.Header().Values(name); len(got) != 1 || got[0] != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// A store that can block gets contexts that the sender hanging up does not
+// cancel, so an event that ran is still recorded. (The Handler hands
+// MemoryStore, which ignores its context, the request's own.)
+func TestHandlerStoreContextOutlivesTheRequest(t *testing.T) {
+	store := &ctxStore{Store: webhook.NewMemoryStore()}
+	var hangUp context.CancelFunc
+	h := newHandler(t, store, func(context.Context, *webhook.Event) error {
+		hangUp() // the sender gives up while the action runs
+		return nil
+	})
+	req, err := webhook.Delivery{Secret: testSecret, EventID: "evt_hangup", EventType: webhook.TypeOrderStatusChanged}.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(req.Context())
+	hangUp = cancel
+	h.ServeHTTP(httptest.NewRecorder(), req.WithContext(ctx))
+	if store.completeErr != nil || !store.completed {
+		t.Fatalf("Complete called %v with a context ended by %v", store.completed, store.completeErr)
+	}
+	if rec := deliver(t, h, "evt_hangup"); rec.Code != http.StatusOK || rec.Body.String() != "duplicate\n" {
+		t.Fatalf("redelivery: %d %q", rec.Code, rec.Body)
+	}
+}
+
+type ctxStore struct {
+	webhook.Store
+	completed   bool
+	completeErr error
+}
+
+func (s *ctxStore) Complete(ctx context.Context, id, owner string) error {
+	s.completed, s.completeErr = true, ctx.Err()
+	return s.Store.Complete(ctx, id, owner)
+}
+
+// A full MemoryStore takes a new event in the room of the one it drops:
+// claiming and completing allocate nothing.
+func TestMemoryStoreFullAllocatesNothing(t *testing.T) {
+	ctx := context.Background()
+	m := webhook.NewMemoryStore(webhook.WithMemorySize(4096))
+	ids := make([]string, 20000)
+	for i := range ids {
+		ids[i] = fmt.Sprint("evt_", i)
+	}
+	next := 0
+	run := func() {
+		id := ids[next%len(ids)]
+		next++
+		if st, err := m.Claim(ctx, id, "owner-0123456789abcdef-1", time.Minute); st != webhook.Claimed || err != nil {
+			t.Fatalf("Claim(%s) = %v, %v", id, st, err)
+		}
+		if err := m.Complete(ctx, id, "owner-0123456789abcdef-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 8192; i++ { // fill it
+		run()
+	}
+	if n := testing.AllocsPerRun(1000, run); n != 0 {
+		t.Fatalf("%v allocations per new event in a full store", n)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"math"
-	"sync"
 	"time"
 )
 
@@ -29,10 +28,12 @@ var ErrMemoryStoreFull = errors.New("webhook: memory store is full of running ev
 //
 // Events are spread over independently locked shards by a hash of their
 // id, so concurrent deliveries of different events rarely wait for one
-// another, and every operation costs the same however full the store is.
+// another, and every operation costs the same however full the store is:
+// events are kept in flat, pointer-free tables that the garbage collector
+// does not scan, and a full store reuses the room of the event it drops.
 type MemoryStore struct {
-	shards   []memoryShard
-	mask     uint64
+	shards   []memoryShard // memory_shard.go
+	shift    uint          // a hash's top bits choose its shard
 	seed     maphash.Seed
 	maxSize  int
 	perShard int // maxSize split over the shards
@@ -40,58 +41,6 @@ type MemoryStore struct {
 	now      func() time.Time
 
 	checkpoints memoryCheckpoints // CatchUp positions (memory_checkpoint.go)
-}
-
-// memoryShard holds a part of the events under its own lock. Within it,
-// running claims and done events are kept in two lists, oldest first, so
-// that making room never walks past a running claim.
-type memoryShard struct {
-	mu      sync.Mutex
-	entries map[string]*memoryEntry
-	claims  memoryList // not done; oldest claim first
-	done    memoryList // done; oldest completion first
-	// Shards sit next to one another in a slice: padding keeps two locks
-	// off one cache line, or cores would still contend for it.
-	_ [64]byte
-}
-
-type memoryEntry struct {
-	id         string
-	owner      string
-	done       bool
-	leaseUntil int64 // Unix nanoseconds, while running
-	doneAt     int64 // Unix nanoseconds, once done
-	prev, next *memoryEntry
-}
-
-// memoryList is an intrusive doubly linked list: no allocation besides the
-// entry itself.
-type memoryList struct {
-	head, tail *memoryEntry
-}
-
-func (l *memoryList) pushBack(e *memoryEntry) {
-	e.prev, e.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = e
-	} else {
-		l.head = e
-	}
-	l.tail = e
-}
-
-func (l *memoryList) remove(e *memoryEntry) {
-	if e.prev != nil {
-		e.prev.next = e.next
-	} else {
-		l.head = e.next
-	}
-	if e.next != nil {
-		e.next.prev = e.prev
-	} else {
-		l.tail = e.prev
-	}
-	e.prev, e.next = nil, nil
 }
 
 // MemoryOption configures a MemoryStore.
@@ -151,19 +100,25 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 		n *= 2
 	}
 	m.shards = make([]memoryShard, n)
-	m.mask = uint64(n - 1)
-	m.perShard = m.maxSize / n
+	m.shift = 64
+	for ; n > 1; n /= 2 {
+		m.shift--
+	}
+	m.perShard = m.maxSize / len(m.shards)
 	for i := range m.shards {
-		m.shards[i].entries = make(map[string]*memoryEntry)
+		m.shards[i] = newMemoryShard(m.perShard)
 	}
 	return m
 }
 
-func (m *MemoryStore) shard(eventID string) *memoryShard {
-	if m.mask == 0 {
-		return &m.shards[0]
+// shard returns eventID's hash and shard. The shard is chosen by the
+// hash's top bits; the shard's index uses its low bits.
+func (m *MemoryStore) shard(eventID string) (uint64, *memoryShard) {
+	h := maphash.String(m.seed, eventID)
+	if m.shift >= 64 {
+		return h, &m.shards[0]
 	}
-	return &m.shards[maphash.String(m.seed, eventID)&m.mask]
+	return h, &m.shards[h>>m.shift]
 }
 
 // Len returns the number of events held, done or in progress.
@@ -172,7 +127,7 @@ func (m *MemoryStore) Len() int {
 	for i := range m.shards {
 		s := &m.shards[i]
 		s.mu.Lock()
-		n += len(s.entries)
+		n += s.count
 		s.mu.Unlock()
 	}
 	return n
@@ -181,81 +136,71 @@ func (m *MemoryStore) Len() int {
 // Claim implements Store. It returns ErrMemoryStoreFull when the event is
 // new and the store holds nothing but running events.
 func (m *MemoryStore) Claim(_ context.Context, eventID, owner string, lease time.Duration) (ClaimState, error) {
-	s := m.shard(eventID)
+	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := m.now().UnixNano()
-	e, ok := s.entries[eventID]
-	if ok {
+	k := s.find(hash, eventID)
+	if k >= 0 {
+		e := &s.slots[k]
 		switch {
-		case e.done && now-e.doneAt < int64(m.ttl):
+		case e.done && now-e.at < int64(m.ttl):
 			return AlreadyDone, nil
-		case !e.done && now < e.leaseUntil:
+		case !e.done && now < e.at:
 			return InProgress, nil
 		}
 		// Expired record or abandoned claim: take it over as a fresh claim.
-		s.list(e).remove(e)
+		s.remove(s.list(k), k)
 	} else {
 		if !m.makeRoom(s, now) {
 			return 0, ErrMemoryStoreFull
 		}
-		e = &memoryEntry{id: eventID}
-		s.entries[eventID] = e
+		k = s.add(hash, eventID)
 	}
 	until := now + int64(lease)
 	if lease > 0 && until < now { // a lease of centuries: saturate, not wrap
 		until = math.MaxInt64
 	}
-	e.owner, e.done, e.leaseUntil, e.doneAt = owner, false, until, 0
-	s.claims.pushBack(e)
+	e := &s.slots[k]
+	e.done, e.at = false, until
+	s.owners[k] = owner
+	s.pushBack(&s.claims, k)
 	return Claimed, nil
 }
 
 // Complete implements Store.
 func (m *MemoryStore) Complete(_ context.Context, eventID, owner string) error {
-	s := m.shard(eventID)
+	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := m.now().UnixNano()
-	e, ok := s.entries[eventID]
-	if ok {
-		s.list(e).remove(e)
+	// A done event keeps no owner: only Release of a running claim asks.
+	k := s.find(hash, eventID)
+	if k >= 0 {
+		s.remove(s.list(k), k)
+		delete(s.owners, k)
 	} else {
 		// The claim was lost (its lease ended and it was dropped): record
 		// the event anyway, so that it does not run again, even one over
 		// the bound if only running claims are left: the event did run.
 		m.makeRoom(s, now)
-		e = &memoryEntry{id: eventID}
-		s.entries[eventID] = e
+		k = s.add(hash, eventID)
 	}
-	e.owner, e.done, e.doneAt = owner, true, now
-	s.done.pushBack(e)
+	e := &s.slots[k]
+	e.done, e.at = true, now
+	s.pushBack(&s.done, k)
 	return nil
 }
 
 // Release implements Store.
 func (m *MemoryStore) Release(_ context.Context, eventID, owner string) error {
-	s := m.shard(eventID)
+	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.entries[eventID]; ok && !e.done && e.owner == owner {
-		s.claims.remove(e)
-		delete(s.entries, eventID)
+	if k := s.find(hash, eventID); k >= 0 && s.ownedBy(k, owner) {
+		s.drop(&s.claims, k)
 	}
 	return nil
-}
-
-// list returns the list e is in.
-func (s *memoryShard) list(e *memoryEntry) *memoryList {
-	if e.done {
-		return &s.done
-	}
-	return &s.claims
-}
-
-func (s *memoryShard) drop(l *memoryList, e *memoryEntry) {
-	l.remove(e)
-	delete(s.entries, e.id)
 }
 
 // makeRoom makes room for one entry in s and reports whether there is. It
@@ -264,25 +209,25 @@ func (s *memoryShard) drop(l *memoryList, e *memoryEntry) {
 // matters more than remembering the oldest events. It never drops a running
 // claim, so it reports false when only those are left.
 func (m *MemoryStore) makeRoom(s *memoryShard, now int64) bool {
-	for e := s.done.head; e != nil && now-e.doneAt >= int64(m.ttl); e = s.done.head {
-		s.drop(&s.done, e)
+	for k := s.done.head; k >= 0 && now-s.slots[k].at >= int64(m.ttl); k = s.done.head {
+		s.drop(&s.done, k)
 	}
 	// Claims are in claiming order; with the Handler's fixed lease that is
 	// also the order in which they expire.
-	for e := s.claims.head; e != nil && now >= e.leaseUntil; e = s.claims.head {
-		s.drop(&s.claims, e)
+	for k := s.claims.head; k >= 0 && now >= s.slots[k].at; k = s.claims.head {
+		s.drop(&s.claims, k)
 	}
-	for len(s.entries) >= m.perShard && s.done.head != nil {
+	for s.count >= m.perShard && s.done.head >= 0 {
 		s.drop(&s.done, s.done.head)
 	}
-	if len(s.entries) < m.perShard {
+	if s.count < m.perShard {
 		return true
 	}
 	// Only running claims are left; one whose lease ended may still sit
 	// behind a longer one (leases of different lengths), so look once.
-	for e := s.claims.head; e != nil; e = e.next {
-		if now >= e.leaseUntil {
-			s.drop(&s.claims, e)
+	for k := s.claims.head; k >= 0; k = s.slots[k].next {
+		if now >= s.slots[k].at {
+			s.drop(&s.claims, k)
 			return true
 		}
 	}

@@ -34,7 +34,7 @@ var errClaimLost = errors.New("webhook: claim lost before the event was recorded
 // cancellation, because an event that ran must be recorded even if the
 // sender hung up or the catch-up is stopping.
 func (h *Handler) process(ctx context.Context, ev *Event) (outcome, error) {
-	storeCtx := context.WithoutCancel(ctx)
+	storeCtx := h.detached(ctx)
 	owner := h.owners.next()
 	log := eventLogger{h.log, ev}
 

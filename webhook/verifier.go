@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,7 +287,7 @@ func (v *Verifier) Verify(h http.Header, body []byte) (*Event, error) {
 	return &Event{
 		ID:            eventID,
 		Type:          eventType,
-		CreatedAt:     parseCreatedAt(env.createdAt),
+		CreatedAt:     createdAtOf(env.createdAt),
 		Data:          env.data,
 		SentAt:        sent,
 		Nonce:         nonce,
@@ -327,7 +326,10 @@ func (l *headerLookup) signed(name string) (string, error) {
 	if !direct {
 		l.handmade = true
 	}
-	s := strings.TrimSpace(v)
+	s := v
+	if len(s) > 0 && (!visibleASCII(s[0]) || !visibleASCII(s[len(s)-1])) {
+		s = strings.TrimSpace(s) // net/http trims already; maps made by hand may not
+	}
 	if s == "" {
 		return "", &VerifyError{Check: CheckHeader, Header: name, Err: ErrMissingHeader}
 	}
@@ -335,12 +337,15 @@ func (l *headerLookup) signed(name string) (string, error) {
 		return "", &VerifyError{Check: CheckHeader, Header: name, Detail: fmt.Sprintf("longer than %d bytes", maxHeaderLen), Err: ErrMalformedHeader}
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x21 || c > 0x7e {
+		if !visibleASCII(s[i]) {
 			return "", &VerifyError{Check: CheckHeader, Header: name, Detail: "holds a space, control or non-ASCII byte", Err: ErrMalformedHeader}
 		}
 	}
 	return s, nil
 }
+
+// visibleASCII reports whether c is a printable ASCII byte other than space.
+func visibleASCII(c byte) bool { return c-0x21 < 0x7f-0x21 }
 
 // optional returns an informational header (request and correlation ids),
 // or "" when it is absent.
@@ -392,22 +397,26 @@ func asciiEqualFold(a, b string) bool {
 }
 
 // parseUnixSeconds accepts 1 to 12 decimal digits, nothing else: no sign, no
-// fraction, no milliseconds disguised as seconds.
+// fraction, no milliseconds disguised as seconds. Twelve digits cannot
+// overflow an int64.
 func parseUnixSeconds(s string) (int64, bool) {
 	if len(s) == 0 || len(s) > 12 {
 		return 0, false
 	}
+	var n int64
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		d := s[i] - '0'
+		if d > 9 {
 			return 0, false
 		}
+		n = n*10 + int64(d)
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	return n, true
 }
 
 // parseSignature decodes "sha256=<64 hex>" or "<64 hex>" into mac. It returns
-// a reason on failure, "" on success.
+// a reason on failure, "" on success. It works on the string in place:
+// converting the header to []byte would allocate on every delivery.
 func parseSignature(s string, mac *[sha256.Size]byte) string {
 	if i := strings.IndexByte(s, '='); i >= 0 {
 		if s[:i+1] != SignaturePrefix {
@@ -418,30 +427,37 @@ func parseSignature(s string, mac *[sha256.Size]byte) string {
 	if len(s) != 2*sha256.Size {
 		return "want 64 hex digits"
 	}
+	// Invalid digits decode as 0xff: or-ing all of them checks the 64 at
+	// once, after the loop, instead of with a branch per digit.
+	var bad byte
 	for i := range mac {
-		hi, ok1 := fromHex(s[2*i])
-		lo, ok2 := fromHex(s[2*i+1])
-		if !ok1 || !ok2 {
-			return "want 64 hex digits"
-		}
+		hi, lo := hexValue[s[2*i]], hexValue[s[2*i+1]]
+		bad |= hi | lo
 		mac[i] = hi<<4 | lo
+	}
+	if bad > 0x0f {
+		return "want 64 hex digits"
 	}
 	return ""
 }
 
-// fromHex decodes one hex digit of either case. It works on the string in
-// place: converting the header to []byte would allocate on every delivery.
-func fromHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexValue maps a hex digit of either case to its value, and every other
+// byte to 0xff.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case '0' <= c && c <= '9':
+			t[c] = byte(c - '0')
+		case 'a' <= c && c <= 'f':
+			t[c] = byte(c - 'a' + 10)
+		case 'A' <= c && c <= 'F':
+			t[c] = byte(c - 'A' + 10)
+		default:
+			t[c] = 0xff
+		}
 	}
-	return 0, false
-}
+	return t
+}()
 
 // cleanInfoHeader keeps an unsigned informational header only when it is
 // short and printable, so it can be logged as is.
