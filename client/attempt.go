@@ -134,7 +134,7 @@ func (st *callState) attemptRequest(ctx context.Context, u *url.URL) *http.Reque
 		// pair as in memory and writes the headers and the body in one
 		// go; any other reader makes it flush the headers first, which
 		// costs a write on this side and a read on the server's for every
-		// request (10% of a loopback CreateOrder's throughput).
+		// request (TestRequestLeavesInOneWrite).
 		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(st.body)), int64(len(st.body))
 		if len(st.body) == 0 {
 			r.Body = http.NoBody
