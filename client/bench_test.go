@@ -96,7 +96,11 @@ func BenchmarkPlainHTTP(b *testing.B) {
 // the server at base with headers computed once, read whole and decoded
 // into the same envelope and OrderStatus types the SDK uses.
 func plainStatusGet(b *testing.B, base string) func() {
-	hc := &http.Client{Transport: benchTransport()}
+	return plainStatusGetWith(b, &http.Client{Transport: benchTransport()}, base)
+}
+
+// plainStatusGetWith is plainStatusGet through hc.
+func plainStatusGetWith(b *testing.B, hc *http.Client, base string) func() {
 	u := base + "/api/v3/private/exchange/orders/T-1001/status"
 	p := signer.Payload{Method: "GET", Path: "/api/v3/private/exchange/orders/T-1001/status", BodySHA256: signer.EmptyBodySHA256,
 		Timestamp: strconv.FormatInt(time.Now().Unix(), 10), Nonce: "fixed-nonce"}

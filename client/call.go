@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/iexkit/exchanger-go/signer"
 )
@@ -69,7 +68,7 @@ type callStateKey struct{}
 // callState is one call's state, shared by the retry loop's hooks and the
 // signing transport. The hooks and the transport run one after the other
 // on the caller's goroutine; only the fields written from net/http's
-// goroutines (upload, unknown via writeFlag) are atomic.
+// goroutines (upload, wrote) are atomic.
 type callState struct {
 	c   *Client
 	cl  *call
@@ -87,11 +86,17 @@ type callState struct {
 	fatal    error       // an error that must not be retried (credentials source)
 	used     Credentials // what the last attempt sent, to scrub echoes from errors
 	origin   string      // where the last attempt's HMAC secret came from (keyring.origin)
+	keys     *keyring    // the keyring the last attempt's credentials came from
 
 	uploadOpened atomic.Bool
-	wait         time.Duration // the wait the last CheckRetry decided
-	skewRetried  bool
-	replayRetry  bool
+	// Set by attemptRequest for the attempt about to be sent: spare
+	// header value slots for the signing transport, and the write
+	// attempt's "headers written" flag (nil for reads).
+	spare       []string
+	wrote       *atomic.Bool
+	wait        time.Duration // the wait the last CheckRetry decided
+	skewRetried bool
+	replayRetry bool
 	// rotationRetried: an invalid_token answer was retried once because
 	// the credentials changed after the attempt was signed.
 	rotationRetried bool
@@ -115,7 +120,7 @@ func (st *callState) credentials(ctx context.Context) (Credentials, *signer.HMAC
 	if k == nil {
 		k = st.c.keys.Load()
 	}
-	st.origin = k.origin
+	st.origin, st.keys = k.origin, k
 	return k.current(ctx)
 }
 
@@ -150,11 +155,6 @@ func (st *callState) openUpload() (io.ReadCloser, error) {
 	return st.cl.upload.open()
 }
 
-type writeFlag struct{ b atomic.Bool }
-
-func (w *writeFlag) set()      { w.b.Store(true) }
-func (w *writeFlag) get() bool { return w.b.Load() }
-
 // do runs cl through the pipeline and decodes the envelope's result into out
 // (a pointer, or nil to discard it; a *[]byte for raw documents). The
 // returned Response is non-nil whenever a response was received.
@@ -166,11 +166,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 	if err := st.prepare(); err != nil {
 		return nil, err
 	}
-	var rawBody any
-	switch {
-	case cl.upload != nil:
-		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return &lazyUpload{st: st}, nil })
-	case cl.body != nil:
+	if cl.upload == nil && cl.body != nil {
 		b, ok := cl.body.(verbatimJSON)
 		if !ok {
 			var err error
@@ -179,7 +175,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 			}
 		}
 		st.body = b
-		rawBody = []byte(b)
 	}
 	if err := cl.validate(st.body); err != nil {
 		return nil, err
@@ -192,39 +187,17 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 		}
 	}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, c.endpoint(cl), rawBody)
+	u, err := c.requestURL(cl)
 	if err != nil {
 		return nil, fmt.Errorf("client: %s %s: %w", cl.method, cl.path, err)
 	}
-	st.setHeaders(req.Header)
-
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.hc,
-		RetryWaitMin: c.retry.MinBackoff,
-		RetryWaitMax: c.retry.MaxBackoff,
-		// CheckRetry enforces MaxAttempts; the two extra attempts are the
-		// signature retries (clock skew, replay), which do not count.
-		RetryMax:     c.retry.MaxAttempts + 1,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: keepLastResponse,
-	}
-	resp, err := rc.Do(req)
+	resp, err := st.send(ctx, u)
 	st.releasePace()
 	if err != nil {
 		return nil, st.requestError(ctx, err)
 	}
 	defer resp.Body.Close()
 	return st.finish(ctx, resp, out)
-}
-
-// keepLastResponse hands the last response to do when retries run out, so
-// its error envelope reaches the caller.
-func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if resp != nil {
-		return resp, nil
-	}
-	return nil, err
 }
 
 // prepare checks what can be checked before sending and settles the
@@ -265,23 +238,12 @@ func validHeaderValue(s string, min, max int) bool {
 	return true
 }
 
-// endpoint is the request URL: base URL, escaped path, encoded query.
-func (c *Client) endpoint(cl *call) string {
-	u := c.baseURL + cl.path
-	if len(cl.query) > 0 {
-		u += "?" + cl.query.Encode()
-	}
-	return u
-}
-
-// setHeaders sets the headers shared by every attempt; the transport adds
-// the per-attempt ones.
-func (st *callState) setHeaders(h http.Header) {
-	// One backing array for all values: a header costs no allocation of
-	// its own.
+// setHeaders sets the headers shared by every attempt, their values
+// appended to vals, and returns vals; the transport adds the per-attempt
+// ones.
+func (st *callState) setHeaders(h http.Header, vals []string) []string {
 	keys := [6]string{"Accept", "User-Agent"}
-	vals := make([]string, 2, 6)
-	vals[0], vals[1] = "application/json", st.c.userAgent
+	vals = append(vals[:0], "application/json", st.c.userAgent)
 	if st.cl.raw != "" {
 		vals[0] = st.cl.raw
 	}
@@ -304,6 +266,7 @@ func (st *callState) setHeaders(h http.Header) {
 	for i := range vals {
 		h[keys[i]] = vals[i : i+1 : i+1]
 	}
+	return vals
 }
 
 // requestError wraps a failure without a usable response.

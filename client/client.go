@@ -18,7 +18,9 @@ import (
 type Client struct {
 	base      *url.URL // scheme://host/api/v3, no trailing slash
 	baseURL   string   // base.String() without a trailing slash
+	basePath  string   // base.EscapedPath(): each call's path is appended to it
 	hc        *http.Client
+	direct    bool // hc has no jar and no timeout: attempts go to hc.Transport directly (roundTrip)
 	keys      atomic.Pointer[keyring]
 	retry     RetryPolicy
 	logger    *slog.Logger
@@ -235,6 +237,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		return nil, ErrInsecureURL
 	}
 	c.baseURL = u.String()
+	c.basePath = u.EscapedPath()
 	c.userAgent = userAgent(c.optAppUA)
 	c.clock = &skewClock{now: c.now}
 	c.limits = newLimitTracker(c.limiter == nil)
@@ -279,6 +282,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client) *http.Client {
 	}
 	cp.Transport = &signingTransport{next: next, c: c}
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.direct = cp.Jar == nil && cp.Timeout == 0
 	return &cp
 }
 

@@ -86,12 +86,16 @@ func WithCredentialsSource(src CredentialsSource) Option {
 type keyring struct {
 	static *Credentials
 	mac    *signer.HMAC // for static, nil without a secret
+	bearer string       // for static: "Bearer " + its token, built once
 	source CredentialsSource
 	origin string // where the HMAC secret came from (secret_hint.go); never the secret
 }
 
 func newStaticKeyring(cr Credentials) *keyring {
 	k := &keyring{static: &cr}
+	if cr.Token != "" {
+		k.bearer = "Bearer " + cr.Token
+	}
 	if cr.HMACSecret != "" {
 		k.mac = signer.NewHMAC(cr.HMACSecret)
 	}
@@ -114,6 +118,15 @@ func (k *keyring) current(ctx context.Context) (Credentials, *signer.HMAC, error
 		return cr, nil, nil
 	}
 	return cr, signer.NewHMAC(cr.HMACSecret), nil
+}
+
+// authorization is the Authorization header value for cr, the
+// credentials current returned.
+func (k *keyring) authorization(cr Credentials) string {
+	if k.static != nil && cr.Token == k.static.Token {
+		return k.bearer
+	}
+	return "Bearer " + cr.Token
 }
 
 // mayHaveToken reports whether a private call can be attempted.

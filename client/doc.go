@@ -18,11 +18,11 @@
 //
 // A call marshals and hashes its body once, settles its Idempotency-Key
 // (the caller's, or a generated one for writes that take it) and runs the
-// go-retryablehttp loop. Under that loop a signing transport gives every
-// attempt the current credentials, a fresh X-Api-Nonce, an X-Api-Timestamp
-// corrected by the clock offset learned from the server's Date header, and
-// its own signature; the key stays the same on every attempt. Redirects are
-// never followed. Per-call options: WithIdempotencyKey, WithCorrelationID,
+// retry loop, which builds each attempt's request afresh. Under that loop
+// a signing transport gives every attempt the current credentials, a fresh
+// X-Api-Nonce, an X-Api-Timestamp corrected by the clock offset learned
+// from the server's Date header, and its own signature; the key stays the
+// same on every attempt. Redirects are never followed. Per-call options: WithIdempotencyKey, WithCorrelationID,
 // WithResponse (request and correlation ids, Idempotency-Replayed, the key
 // used, rate-limit and quota values, attempts).
 //

@@ -123,6 +123,19 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 		return r, nil
 	}
 	if ok2xx {
+		if ot, ok := out.(onePassTarget); ok {
+			if target, ok := ot.onePass(data); ok {
+				env := wireEnvelope{Result: target}
+				if json.Unmarshal(data, &env) == nil && env.State != nil && *env.State == 0 {
+					r.Message = env.Message
+					st.applyMeta(r, &env.Meta)
+					return r, nil
+				}
+				// Not a well-formed success: the general path below reads
+				// the answer again and says what is wrong with it.
+				ot.resetOnePass()
+			}
+		}
 		env := wireEnvelope{Result: out}
 		if out == nil {
 			env.Result = new(json.RawMessage)
@@ -310,28 +323,57 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	if resp.ContentLength > max {
 		return nil, ErrResponseTooLarge
 	}
-	var buf []byte
-	if n := resp.ContentLength; n > 0 {
-		// The declared length is the server's word: allocate it up front
-		// only while it is small, else let the buffer grow with what
-		// actually arrives.
-		buf = make([]byte, 0, min(n, preallocMax)+1)
-	}
-	b := bytes.NewBuffer(buf)
 	// One byte past the limit tells "too large"; max+1 would overflow for
 	// math.MaxInt64 and read nothing at all.
 	limit := max
 	if limit < math.MaxInt64 {
 		limit++
 	}
+	var buf []byte
+	if n := resp.ContentLength; n > 0 && n <= preallocMax {
+		// The declared length, while small, is read into a buffer of
+		// exactly that size plus one byte, which tells whether more came
+		// than was declared (a transport that does not hold the server to
+		// its word): the usual answer costs one allocation of its size.
+		buf = make([]byte, n+1)
+		got, err := fill(resp.Body, buf)
+		if err != nil {
+			return buf[:got], fmt.Errorf("read body: %w", err)
+		}
+		if got <= int(n) {
+			return buf[:got], nil
+		}
+		buf, limit = buf[:got], limit-int64(got)
+	} else if n > 0 {
+		// A large declared length is the server's word: let the buffer
+		// grow with what actually arrives.
+		buf = make([]byte, 0, preallocMax)
+	}
+	b := bytes.NewBuffer(buf)
 	n, err := b.ReadFrom(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return b.Bytes(), fmt.Errorf("read body: %w", err)
 	}
-	if n > max {
+	if n+int64(len(buf)) > max {
 		return b.Bytes(), ErrResponseTooLarge
 	}
 	return b.Bytes(), nil
+}
+
+// fill reads from r until p is full or r ends; the end is not an error.
+func fill(r io.Reader, p []byte) (int, error) {
+	got := 0
+	for got < len(p) {
+		n, err := r.Read(p[got:])
+		got += n
+		if err == io.EOF {
+			return got, nil
+		}
+		if err != nil {
+			return got, err
+		}
+	}
+	return got, nil
 }
 
 // responseError describes an answer that is not a usable envelope.

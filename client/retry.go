@@ -20,11 +20,11 @@ import (
 // before deciding on a retry; the rest stays readable for the final decode.
 const peekLimit = 64 << 10
 
-// checkRetry is the retry loop's CheckRetry. It runs after every attempt,
-// learns from the answer (clock, rate limits), and decides whether to retry
-// and after which wait (kept in st.wait for backoff). It never returns an
-// error: do turns the last response or error into the caller's error.
-func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry runs after every attempt (send): it learns from the answer
+// (clock, rate limits) and decides whether to retry and after which wait
+// (kept in st.wait). do turns the last response or error into the
+// caller's error.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) bool {
 	c := st.c
 	// Learn the answer's Remaining before the attempt stops counting as in
 	// flight: the other way round, a goroutine pacing in between would see
@@ -34,13 +34,13 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	}
 	st.releasePace()
 	if ctx.Err() != nil || st.fatal != nil {
-		return false, nil
+		return false
 	}
 	if err != nil {
 		if !retryableTransportError(err) {
-			return false, nil
+			return false
 		}
-		return st.schedule(ctx, c.backoff(st.attempts), "transport error", plainRetry), nil
+		return st.schedule(ctx, c.backoff(st.attempts), "transport error", plainRetry)
 	}
 	code := resp.StatusCode
 	switch {
@@ -50,7 +50,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		ra, ok := retryAfter(resp.Header, now)
 		if !ok {
 			if ae.Code == "quota_exceeded" {
-				return false, nil // a spent quota is waited out only on the server's word
+				return false // a spent quota is waited out only on the server's word
 			}
 			ra = c.backoff(st.attempts)
 		}
@@ -58,7 +58,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			ra = rateLimitWait(ra, st.rate, st.rateOK, now)
 		}
 		if ra > c.retry.MaxRetryAfter {
-			return false, nil
+			return false
 		}
 		if ok && ae.Code != "quota_exceeded" && !st.cl.public {
 			// The server named when its window has room again. Such a wait
@@ -69,19 +69,19 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			if st.rateOK {
 				c.limits.holdUntil(now.Add(ra))
 			}
-			return st.schedule(ctx, ra, "429 "+ae.Code, serverPaced), nil
+			return st.schedule(ctx, ra, "429 "+ae.Code, serverPaced)
 		}
-		return st.schedule(ctx, ra, "429 "+ae.Code, plainRetry), nil
+		return st.schedule(ctx, ra, "429 "+ae.Code, plainRetry)
 	case code >= 500 && code != http.StatusNotImplemented:
 		st.peek(resp)
 		wait := c.backoff(st.attempts)
 		if ra, ok := retryAfter(resp.Header, c.clock.serverNow()); ok {
 			if ra > c.retry.MaxRetryAfter {
-				return false, nil
+				return false
 			}
 			wait = ra
 		}
-		return st.schedule(ctx, wait, strconv.Itoa(code), plainRetry), nil
+		return st.schedule(ctx, wait, strconv.Itoa(code), plainRetry)
 	case code == http.StatusUnauthorized:
 		// The server checks signatures before doing anything, so repeating
 		// is safe for every method; each attempt has a fresh nonce anyway.
@@ -94,18 +94,18 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		switch {
 		case ae.Code == "signature_replay" && !st.replayRetry:
 			st.replayRetry = true
-			return st.schedule(ctx, 0, "signature_replay", signatureRetry), nil
+			return st.schedule(ctx, 0, "signature_replay", signatureRetry)
 		case ae.Code == "invalid_signature" && st.signed && !st.skewRetried && c.clock.Offset() != st.offset:
 			st.skewRetried = true
-			return st.schedule(ctx, 0, "invalid_signature after clock correction", signatureRetry), nil
+			return st.schedule(ctx, 0, "invalid_signature after clock correction", signatureRetry)
 		case ae.Code == "invalid_token" && !st.rotationRetried && st.credentialsChanged(ctx):
 			// The attempt carried a key that was replaced while it was in
 			// flight and revoked since: the new key decides.
 			st.rotationRetried = true
-			return st.schedule(ctx, 0, "invalid_token after a credentials change", signatureRetry), nil
+			return st.schedule(ctx, 0, "invalid_token after a credentials change", signatureRetry)
 		}
 	}
-	return false, nil
+	return false
 }
 
 // retryKind says what a retry is, for the attempt count and the budget.
@@ -177,11 +177,6 @@ func (st *callState) mayRepeat() bool {
 		return true
 	}
 	return st.cl.safe || (st.cl.idempotent && st.idemKey != "")
-}
-
-// backoff is the retry loop's Backoff: the wait checkRetry decided.
-func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return st.wait
 }
 
 // backoff is exponential with full jitter: uniform in [0, min(MaxBackoff,

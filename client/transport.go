@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -48,15 +47,14 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		st.paceHeld, st.paceEpoch = true, ep
 	}
-	// A shallow copy with its own header map: the caller's request is not
-	// modified, and an earlier attempt still being written is not raced.
-	r := new(http.Request)
-	*r = *req
-	r.Header = make(http.Header, len(req.Header)+4)
-	for k, v := range req.Header {
-		r.Header[k] = v
+	// The request is this attempt's own (attemptRequest builds one per
+	// attempt, with room for these headers): it is completed in place, and
+	// an earlier attempt that net/http may still be writing is not touched.
+	r := req
+	vals := st.spare
+	if len(vals) < 4 {
+		vals = make([]string, 4)
 	}
-	vals := make([]string, 4)
 	st.attempts++
 	if !st.cl.public {
 		cr, mac, err := st.credentials(ctx)
@@ -67,7 +65,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		st.used = cr
 		if cr.Token != "" {
-			vals[0] = "Bearer " + cr.Token
+			vals[0] = st.keys.authorization(cr)
 			r.Header["Authorization"] = vals[0:1:1]
 		}
 		if mac != nil {
@@ -89,15 +87,9 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			forbidTransportResend(r)
 		}
 	}
-	var wrote *writeFlag
-	if st.isWrite() {
-		// Learn whether this attempt reached the wire, to tell "not sent"
-		// from "outcome unknown" when it fails.
-		wrote = new(writeFlag)
-		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: wrote.set}))
-	}
+	wrote := st.wrote // attemptRequest traced a write attempt
 	resp, err := t.next.RoundTrip(r)
-	if err != nil && wrote != nil && wrote.get() {
+	if err != nil && wrote != nil && wrote.Load() {
 		st.unknown = true
 	}
 	return resp, err
@@ -153,8 +145,9 @@ func closeBody(req *http.Request) {
 	}
 }
 
-// lazyUpload opens an upload body on its first Read, so that retryablehttp's
-// probe of the body function at request construction opens nothing.
+// lazyUpload opens an upload body on its first Read, so that an attempt
+// that is never sent (refused by the pacer, a foreign host, failed
+// credentials) opens nothing.
 type lazyUpload struct {
 	st *callState
 	rc io.ReadCloser
@@ -178,12 +171,4 @@ func (l *lazyUpload) Close() error {
 		return nil
 	}
 	return l.rc.Close()
-}
-
-// Len lets retryablehttp set Content-Length when the upload size is known.
-func (l *lazyUpload) Len() int {
-	if n := l.st.cl.upload.length; n >= 0 {
-		return int(n)
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -57,4 +58,22 @@ func fillTemplate(tmpl, seg string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// FuzzIsJSONNumber: the walker's number check agrees with encoding/json on
+// every token the walker can collect (digits, signs, points, exponents).
+func FuzzIsJSONNumber(f *testing.F) {
+	for _, s := range []string{"0", "-0", "12", "012", "1.", ".5", "1.5", "-1.5e+10", "1e", "1E-", "--1", "1e5.5", "+1", "", "-", "0.0e0", "1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+				return // number never collects other bytes
+			}
+		}
+		if got, want := isJSONNumber([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Fatalf("isJSONNumber(%q) = %v, json.Valid = %v", s, got, want)
+		}
+	})
 }

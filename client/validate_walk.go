@@ -16,7 +16,38 @@ type walker struct {
 	b   []byte
 	i   int
 	bad bool // the bytes are not one JSON value
+
+	// Scratch space, so that a body's walk allocates once (the walker)
+	// rather than once per field and per object. nodes holds the path
+	// node of the member being walked at each nesting depth: siblings
+	// reuse it, since a node is only read while its member is walked
+	// (problems copy the path into a string). keys holds the keys of the
+	// objects being walked, innermost last; keysFrom is where the keys of
+	// the object whose rules are being checked begin (present).
+	depth    int
+	nodes    [4]fieldPath
+	keys     members
+	keysBuf  [12]member
+	keysFrom int
 }
+
+// node returns the path node of a member of the container being walked
+// (at w.depth), set to parent and name or index.
+func (w *walker) node(parent *fieldPath, name []byte, index int) *fieldPath {
+	var p *fieldPath
+	if d := w.depth - 1; d >= 0 && d < len(w.nodes) {
+		p = &w.nodes[d]
+	} else {
+		p = new(fieldPath)
+	}
+	*p = fieldPath{parent: parent, name: name, index: index}
+	return p
+}
+
+// present reports whether the object whose rules are being checked has the
+// property name, given (presence for objectRules: the walker passes
+// itself, which costs no allocation where its keys slice would).
+func (w *walker) present(name string) bool { return w.keys[w.keysFrom:].present(name) }
 
 // fieldPath names the field being checked; it becomes a string only when a
 // problem is reported: file_intents.0, card.file_intent.
@@ -52,6 +83,7 @@ func (p *fieldPath) append(b []byte) []byte {
 func (v *validator) walkBody(b []byte, r *rule) {
 	start := len(v.problems)
 	w := &walker{v: v, b: b}
+	w.keys = w.keysBuf[:0]
 	w.value(nil, r)
 	w.ws()
 	if w.bad || w.i != len(w.b) {
@@ -174,12 +206,14 @@ func (w *walker) array(p *fieldPath, r *rule) bool {
 		}
 	}
 	n := 0
+	w.depth++
+	defer func() { w.depth-- }()
 	w.ws()
 	if w.i < len(w.b) && w.b[w.i] == ']' {
 		w.i++
 	} else {
 		for !w.bad {
-			w.value(&fieldPath{parent: p, index: n}, items)
+			w.value(w.node(p, nil, n), items)
 			n++
 			w.ws()
 			if w.i < len(w.b) && w.b[w.i] == ',' {
@@ -233,8 +267,9 @@ func (w *walker) object(p *fieldPath, r *rule) {
 		w.v.add(p.String(), "type", "must be %s", article(typeName(r.types)))
 		r = nil
 	}
-	var buf [24]member
-	keys := members(buf[:0])
+	from := len(w.keys)
+	w.depth++
+	defer func() { w.depth--; w.keys = w.keys[:from] }()
 	start := len(w.v.problems)
 	w.ws()
 	if w.i < len(w.b) && w.b[w.i] == '}' {
@@ -265,11 +300,11 @@ func (w *walker) object(p *fieldPath, r *rule) {
 				pr = r.props[string(name)]
 			}
 			before := len(w.v.problems)
-			given := w.value(&fieldPath{parent: p, name: name}, pr)
+			given := w.value(w.node(p, name, 0), pr)
 			if !given && r != nil && contains(r.required, string(name)) {
 				w.v.problems = w.v.problems[:before] // reported once, as required
 			}
-			keys = append(keys, member{name: name, present: given})
+			w.keys = append(w.keys, member{name: name, present: given})
 			w.ws()
 			if w.i < len(w.b) && w.b[w.i] == ',' {
 				w.i++
@@ -292,7 +327,8 @@ func (w *walker) object(p *fieldPath, r *rule) {
 	}
 	w.v.sortFrom(start, skip)
 	props := len(w.v.problems)
-	w.v.objectRules(field, keys, r, skip)
+	w.keysFrom = from
+	w.v.objectRules(field, w, r, skip)
 	// The object-level problems go before the properties' ones.
 	if props > start && len(w.v.problems) > props {
 		own := append([]Problem(nil), w.v.problems[props:]...)
@@ -347,11 +383,58 @@ func (w *walker) number() ([]byte, string) {
 		w.i++
 	}
 	tok := w.b[start:w.i]
-	if !json.Valid(tok) {
+	if !isJSONNumber(tok) {
 		w.fail()
 		return nil, ""
 	}
 	return tok, typ
+}
+
+// isJSONNumber reports whether tok is exactly one JSON number
+// (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?). It stands in
+// for json.Valid on the tokens number collects, which took a scanner from
+// a shared pool for every number of every request body.
+func isJSONNumber(tok []byte) bool {
+	i := 0
+	if i < len(tok) && tok[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(tok) && tok[i] == '0':
+		i++
+	case i < len(tok) && tok[i] >= '1' && tok[i] <= '9':
+		i = skipDigits(tok, i+1)
+	default:
+		return false
+	}
+	if i < len(tok) && tok[i] == '.' {
+		j := skipDigits(tok, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(tok) && (tok[i] == 'e' || tok[i] == 'E') {
+		i++
+		if i < len(tok) && (tok[i] == '+' || tok[i] == '-') {
+			i++
+		}
+		j := skipDigits(tok, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(tok)
+}
+
+// skipDigits returns the index of the first byte at or after i that is
+// not a decimal digit.
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func (w *walker) literal(tok string) bool {
