@@ -34,7 +34,7 @@ func TestPipelineAllocations(t *testing.T) {
 		if err := tc.call(); err != nil {
 			t.Fatal(err)
 		}
-		got := testing.AllocsPerRun(200, func() {
+		got := allocsPerRun(200, func() {
 			if err := tc.call(); err != nil {
 				t.Fatal(err)
 			}

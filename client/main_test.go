@@ -16,8 +16,8 @@ const proofParallel = 16
 
 // TestMain raises -test.parallel to proofParallel unless it was given, so
 // that `go test ./client/` overlaps the waiting proofs (an explicit
-// -parallel still wins), and starts the busy-key proof's load before the
-// serial tests.
+// -parallel still wins), and starts the busy-key and chaos proofs' loads
+// before the serial tests.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	given := false
@@ -27,18 +27,29 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	// The busy-key proof's load mostly waits: start it now, so that it
-	// overlaps the serial tests (see busyKeyLoad); not under the race
+	// The busy-key proof's load and the chaos proof's first pass mostly
+	// wait: start them now, so that they overlap the serial tests (see
+	// busyKeyLoad and chaosLoad); not under the race
 	// detector, whose serial tests leave it too little CPU. A worker
 	// process of the fleet runs only its own job.
 	var early *busyKeyLoad
-	if os.Getenv(fleetJobEnv) == "" && !testing.Short() && !raceEnabled && runSelects("TestProofBusyKey") {
-		early = startBusyKeyLoad()
-		earlyBusyKey.load = early
+	var chaos *chaosLoad
+	if os.Getenv(fleetJobEnv) == "" && !raceEnabled {
+		if !testing.Short() && runSelects("TestProofBusyKey") {
+			early = startBusyKeyLoad()
+			earlyBusyKey.load = early
+		}
+		if runSelects("TestProofChaosCreateOrder") {
+			chaos = startChaosLoad()
+			earlyChaos.load = chaos
+		}
 	}
 	code := m.Run()
 	if early != nil {
 		early.close()
+	}
+	if chaos != nil {
+		chaos.close()
 	}
 	os.Exit(code)
 }

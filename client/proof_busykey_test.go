@@ -21,11 +21,11 @@ func TestProofBusyKey(t *testing.T) {
 		t.Skip("runs a fake and four processes for 12 s")
 	}
 	l := takeEarlyBusyKey()
-	if l == nil { // not started by TestMain (-count > 1, or a -run it could not read)
+	t.Parallel()
+	if l == nil { // not started by TestMain (-race, -count > 1, a -run it could not read)
 		l = startBusyKeyLoad()
 	}
 	t.Cleanup(l.close)
-	t.Parallel()
 	<-l.done
 	if l.skip != "" {
 		t.Skip(l.skip)

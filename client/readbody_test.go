@@ -55,7 +55,7 @@ func TestReadBodyOneAllocation(t *testing.T) {
 	body := []byte(benchOrderBody)
 	r := bytes.NewReader(body)
 	resp := &http.Response{Body: io.NopCloser(r), ContentLength: int64(len(body))}
-	allocs := testing.AllocsPerRun(100, func() {
+	allocs := allocsPerRun(100, func() {
 		r.Reset(body)
 		if got, err := c.readBody(resp); err != nil || len(got) != len(body) {
 			t.Fatal(err, len(got))
