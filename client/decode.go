@@ -159,7 +159,7 @@ func lookupMember(b []byte, key string) (val []byte, found, simple bool) {
 		i = skipJSONSpace(b, j+1) // at ':'
 		i = skipJSONSpace(b, i+1)
 		start := i
-		i = skipValidValue(b, i)
+		i, _ = skipValue(b, i)
 		if string(name) == key {
 			val, found = b[start:i], true
 		}
@@ -170,41 +170,6 @@ func lookupMember(b []byte, key string) (val []byte, found, simple bool) {
 		i = skipJSONSpace(b, i+1)
 	}
 	return nil, false, false
-}
-
-// skipValidValue returns the index just past the JSON value starting at
-// b[i], in bytes known to be valid JSON.
-func skipValidValue(b []byte, i int) int {
-	depth := 0
-	for i < len(b) {
-		switch c := b[i]; c {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-			i++
-		case '{', '[':
-			depth++
-			i++
-		case '}', ']':
-			depth--
-			i++
-		default:
-			if depth == 0 { // a number or literal at the top ends at a delimiter
-				for i < len(b) && !isJSONDelimiter(b[i]) {
-					i++
-				}
-				return i
-			}
-			i++
-		}
-		if depth == 0 {
-			return i
-		}
-	}
-	return i
 }
 
 func isJSONDelimiter(c byte) bool {

@@ -149,9 +149,9 @@ func topMember(b []byte, name string) (val []byte, n int, empty, ok bool) {
 	return nil, 0, false, false
 }
 
-// skipValue is skipValidValue that also reports whether the value holds
-// an empty array outside strings, in the same pass. On bytes that are not
-// valid JSON it still ends, within b.
+// skipValue returns the index just past the JSON value starting at b[i],
+// and whether the value holds an empty array outside strings, in the same
+// pass. On bytes that are not valid JSON it still ends, within b.
 func skipValue(b []byte, i int) (end int, emptyArray bool) {
 	end, emptyArray = skipValueAt(b, i)
 	return min(end, len(b)), emptyArray

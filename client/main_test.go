@@ -37,11 +37,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(fleetJobEnv) == "" && !raceEnabled {
 		if !testing.Short() && runSelects("TestProofBusyKey") {
 			early = startBusyKeyLoad()
-			earlyBusyKey.load = early
+			earlyBusyKey.put(early)
 		}
 		if runSelects("TestProofChaosCreateOrder") {
 			chaos = startChaosLoad()
-			earlyChaos.load = chaos
+			earlyChaos.put(chaos)
 		}
 	}
 	code := m.Run()

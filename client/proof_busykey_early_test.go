@@ -121,21 +121,32 @@ func (m *messages) list() []string {
 	return append([]string(nil), m.msgs...)
 }
 
-// earlyBusyKey is the load TestMain started, until a test takes it.
-var earlyBusyKey struct {
+// earlyLoad holds a load that TestMain started until its test takes it,
+// once: a second run of the test (-count) starts its own.
+type earlyLoad[T any] struct {
 	mu   sync.Mutex
-	load *busyKeyLoad
+	load *T
 }
 
-// takeEarlyBusyKey returns the load TestMain started, once; nil if it
-// started none or it was taken.
-func takeEarlyBusyKey() *busyKeyLoad {
-	earlyBusyKey.mu.Lock()
-	defer earlyBusyKey.mu.Unlock()
-	l := earlyBusyKey.load
-	earlyBusyKey.load = nil
+func (e *earlyLoad[T]) put(l *T) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.load = l
+}
+
+func (e *earlyLoad[T]) take() *T {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	l := e.load
+	e.load = nil
 	return l
 }
+
+// earlyBusyKey and earlyChaos are the loads TestMain started, if any.
+var (
+	earlyBusyKey earlyLoad[busyKeyLoad]
+	earlyChaos   earlyLoad[chaosLoad]
+)
 
 // runSelects reports whether the command line runs the top-level test
 // name: -test.run (its first element) matches it, -test.skip does not,

@@ -20,7 +20,7 @@ func TestProofBusyKey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a fake and four processes for 12 s")
 	}
-	l := takeEarlyBusyKey()
+	l := earlyBusyKey.take()
 	t.Parallel()
 	if l == nil { // not started by TestMain (-race, -count > 1, a -run it could not read)
 		l = startBusyKeyLoad()

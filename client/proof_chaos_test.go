@@ -21,7 +21,7 @@ import (
 // Idempotency-Key converges to exactly one order per business operation;
 // no signature is ever replayed or invalid.
 func TestProofChaosCreateOrder(t *testing.T) {
-	l := takeEarlyChaos()
+	l := earlyChaos.take()
 	// Parallel: it overlaps the busy-key proofs, which mostly wait.
 	t.Parallel()
 	if l == nil { // not started by TestMain (-race, -count > 1, a -run it could not read)
@@ -227,19 +227,4 @@ func (l *chaosLoad) close() {
 			l.s.Close()
 		}
 	})
-}
-
-// earlyChaos is the first pass TestMain started, until the test takes it.
-var earlyChaos struct {
-	mu   sync.Mutex
-	load *chaosLoad
-}
-
-// takeEarlyChaos returns the first pass TestMain started, once.
-func takeEarlyChaos() *chaosLoad {
-	earlyChaos.mu.Lock()
-	defer earlyChaos.mu.Unlock()
-	l := earlyChaos.load
-	earlyChaos.load = nil
-	return l
 }

@@ -123,17 +123,7 @@ func BenchmarkHandlerVsVerifyOnly(b *testing.B) {
 			body := benchBody(1 << 10)
 			ts := strconv.FormatInt(time.Now().Unix(), 10)
 			n := b.N + b.N/benchratio.Rounds + 64 // split may round up to the goroutine count
-			headers := make([]http.Header, 2*n)
-			for i := range headers {
-				id := fmt.Sprintf("evt_bench_%d_%d", b.N, i)
-				hdr := http.Header{}
-				hdr.Set(webhook.HeaderEventID, id)
-				hdr.Set(webhook.HeaderEventType, webhook.TypeOrderStatusChanged)
-				hdr.Set(webhook.HeaderTimestamp, ts)
-				hdr.Set(webhook.HeaderNonce, "wh_"+id)
-				hdr.Set(webhook.HeaderSignature, webhook.Sign(testSecret, id, webhook.TypeOrderStatusChanged, ts, "wh_"+id, body))
-				headers[i] = hdr
-			}
+			headers := signedHeaders(fmt.Sprintf("evt_bench_%d_", b.N), 2*n, ts, body)
 			var next atomic.Int64
 			serve := func(handler http.Handler) func() error {
 				return func() error {
@@ -222,17 +212,7 @@ func BenchmarkHandlerByFill(b *testing.B) {
 
 	body := benchBody(1 << 10)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	headers := make([]http.Header, 2*(b.N+b.N/benchratio.Rounds+64))
-	for i := range headers {
-		id := fmt.Sprintf("evt_fill_%d_%d", b.N, i)
-		hdr := http.Header{}
-		hdr.Set(webhook.HeaderEventID, id)
-		hdr.Set(webhook.HeaderEventType, webhook.TypeOrderStatusChanged)
-		hdr.Set(webhook.HeaderTimestamp, ts)
-		hdr.Set(webhook.HeaderNonce, "wh_"+id)
-		hdr.Set(webhook.HeaderSignature, webhook.Sign(testSecret, id, webhook.TypeOrderStatusChanged, ts, "wh_"+id, body))
-		headers[i] = hdr
-	}
+	headers := signedHeaders(fmt.Sprintf("evt_fill_%d_", b.N), 2*(b.N+b.N/benchratio.Rounds+64), ts, body)
 	var next atomic.Int64
 	serve := func(handler http.Handler) func() error {
 		return func() error {
@@ -249,4 +229,21 @@ func BenchmarkHandlerByFill(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	benchratio.CompareParallel(b, 8, serve(big), serve(small))
+}
+
+// signedHeaders signs body as n deliveries of new events, ids prefix0,
+// prefix1, ..., all at timestamp ts.
+func signedHeaders(prefix string, n int, ts string, body []byte) []http.Header {
+	headers := make([]http.Header, n)
+	for i := range headers {
+		id := prefix + strconv.Itoa(i)
+		hdr := http.Header{}
+		hdr.Set(webhook.HeaderEventID, id)
+		hdr.Set(webhook.HeaderEventType, webhook.TypeOrderStatusChanged)
+		hdr.Set(webhook.HeaderTimestamp, ts)
+		hdr.Set(webhook.HeaderNonce, "wh_"+id)
+		hdr.Set(webhook.HeaderSignature, webhook.Sign(testSecret, id, webhook.TypeOrderStatusChanged, ts, "wh_"+id, body))
+		headers[i] = hdr
+	}
+	return headers
 }
