@@ -38,7 +38,12 @@ type MemoryStore struct {
 	maxSize  int
 	perShard int // maxSize split over the shards
 	ttl      time.Duration
-	now      func() time.Time
+	now      func() time.Time // WithMemoryClock's; nil for the default clock
+
+	// The default clock: the store's creation, with its monotonic
+	// reading, and as Unix ns (see unixNano).
+	born     time.Time
+	bornUnix int64
 
 	checkpoints memoryCheckpoints // CatchUp positions (memory_checkpoint.go)
 }
@@ -90,8 +95,9 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 		seed:    maphash.MakeSeed(),
 		maxSize: DefaultMemoryStoreSize,
 		ttl:     DefaultMemoryStoreTTL,
-		now:     time.Now,
+		born:    time.Now(),
 	}
+	m.bornUnix = m.born.UnixNano()
 	for _, o := range opts {
 		o(m)
 	}
@@ -121,6 +127,19 @@ func (m *MemoryStore) shard(eventID string) (uint64, *memoryShard) {
 	return h, &m.shards[h>>m.shift]
 }
 
+// unixNano returns the time now in Unix ns. The default clock adds the
+// monotonic time elapsed since the store was made to its wall time then:
+// time.Since takes one clock reading where time.Now takes two, and each
+// Claim and Complete reads the clock under its shard's lock. Leases and the
+// TTL are spans of time, which the monotonic clock measures even across a
+// change of the wall clock.
+func (m *MemoryStore) unixNano() int64 {
+	if m.now != nil {
+		return m.now().UnixNano()
+	}
+	return m.bornUnix + int64(time.Since(m.born))
+}
+
 // Len returns the number of events held, done or in progress.
 func (m *MemoryStore) Len() int {
 	n := 0
@@ -139,7 +158,7 @@ func (m *MemoryStore) Claim(_ context.Context, eventID, owner string, lease time
 	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := m.now().UnixNano()
+	now := m.unixNano()
 	k := s.find(hash, eventID)
 	if k >= 0 {
 		e := &s.slots[k]
@@ -173,7 +192,7 @@ func (m *MemoryStore) Complete(_ context.Context, eventID, owner string) error {
 	hash, s := m.shard(eventID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := m.now().UnixNano()
+	now := m.unixNano()
 	// A done event keeps no owner: only Release of a running claim asks.
 	k := s.find(hash, eventID)
 	if k >= 0 {

@@ -82,3 +82,38 @@ func TestMemoryStoreTTLAndBound(t *testing.T) {
 		t.Fatalf("expired event still remembered: %v", st)
 	}
 }
+
+// The default clock (monotonic time since the store was made) ends leases
+// and done events when their time is up, and not before. Only lower bounds
+// are checked: a slow machine may wait longer, never less.
+func TestMemoryStoreDefaultClock(t *testing.T) {
+	ctx := context.Background()
+	m := webhook.NewMemoryStore(webhook.WithMemoryTTL(time.Hour))
+	claim := func(id, owner string, lease time.Duration, want webhook.ClaimState) {
+		t.Helper()
+		if got, err := m.Claim(ctx, id, owner, lease); err != nil || got != want {
+			t.Fatalf("Claim(%s, %s) = %v, %v; want %v", id, owner, got, err, want)
+		}
+	}
+	claim("long", "A", time.Hour, webhook.Claimed)
+	claim("short", "A", time.Millisecond, webhook.Claimed)
+	time.Sleep(20 * time.Millisecond)
+	claim("long", "B", time.Hour, webhook.InProgress) // an hour has not passed
+	claim("short", "B", time.Hour, webhook.Claimed)   // A's lease ended: taken over
+	if err := m.Complete(ctx, "short", "B"); err != nil {
+		t.Fatal(err)
+	}
+	claim("short", "C", time.Hour, webhook.AlreadyDone) // within the TTL
+
+	short := webhook.NewMemoryStore(webhook.WithMemoryTTL(time.Millisecond))
+	if st, err := short.Claim(ctx, "e", "A", time.Hour); st != webhook.Claimed || err != nil {
+		t.Fatal(st, err)
+	}
+	if err := short.Complete(ctx, "e", "A"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if st, err := short.Claim(ctx, "e", "B", time.Hour); st != webhook.Claimed || err != nil {
+		t.Fatalf("a done event past its TTL: %v, %v; want Claimed", st, err)
+	}
+}
