@@ -73,7 +73,8 @@ func WithMemoryTTL(d time.Duration) MemoryOption {
 	}
 }
 
-// WithMemoryClock sets the store's clock (default time.Now), for tests.
+// WithMemoryClock sets the store's clock, for tests. The default is the
+// system clock, read as the monotonic time elapsed since the store was made.
 func WithMemoryClock(now func() time.Time) MemoryOption {
 	return func(m *MemoryStore) {
 		if now != nil {
