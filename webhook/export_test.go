@@ -36,3 +36,10 @@ func BenchBody(size int) []byte {
 	b.WriteString(`]}}}`)
 	return []byte(b.String())
 }
+
+// NewOwnerTokens returns a Handler's owner token maker, for tests: next
+// makes a token of its own, shared one cut from a block.
+func NewOwnerTokens() (next, shared func() string) {
+	o := newOwnerTokens()
+	return o.next, o.shared
+}

@@ -6,7 +6,8 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -16,12 +17,26 @@ import (
 // per owner token).
 
 // ownerTokens makes claim owner tokens: a random prefix drawn once per
-// Handler and a counter, unique per delivery attempt across replicas
-// without reading the system's randomness on every request. A token is at
-// most 33 bytes (SQLStore's column holds 64).
+// Handler and a sequence number, unique per delivery attempt across
+// replicas without reading the system's randomness on every request. A
+// token is 33 bytes (SQLStore's column holds 64): the prefix, '-' and the
+// number in 16 hex digits.
 type ownerTokens struct {
 	prefix string
-	n      atomic.Uint64
+	n      atomic.Uint64 // sequence numbers handed out so far
+	blocks sync.Pool     // *ownerBlock, for shared()
+}
+
+// ownerTokenLen is the length of every token.
+const ownerTokenLen = 16 + 1 + 16
+
+// ownerBlockSize is how many tokens shared() builds at once.
+const ownerBlockSize = 16
+
+// ownerBlock is a run of consecutive tokens built in one string.
+type ownerBlock struct {
+	tokens string // ownerBlockSize tokens back to back
+	used   int
 }
 
 func newOwnerTokens() *ownerTokens {
@@ -30,12 +45,59 @@ func newOwnerTokens() *ownerTokens {
 	return &ownerTokens{prefix: hex.EncodeToString(b[:])}
 }
 
+// next returns a token of its own: for a store that may keep it as long as
+// it likes.
 func (o *ownerTokens) next() string {
-	var buf [40]byte
-	b := append(buf[:0], o.prefix...)
+	var buf [ownerTokenLen]byte
+	return string(o.appendToken(buf[:0], o.n.Add(1)))
+}
+
+// shared returns a token cut from a block of ownerBlockSize tokens: one
+// allocation and one add to the counter per block instead of per delivery
+// (the counter is a cache line that every core's deliveries would pass
+// around). The block comes from a pool, so concurrent deliveries take
+// different blocks; numbers are reserved a block at a time, so every token
+// is still unique. A token keeps its whole block in memory for as long as
+// it is kept: MemoryStore only, which drops a token when its claim ends.
+func (o *ownerTokens) shared() string {
+	b, _ := o.blocks.Get().(*ownerBlock)
+	if b == nil {
+		b = new(ownerBlock)
+		b.used = ownerBlockSize
+	}
+	if b.used == ownerBlockSize {
+		first := o.n.Add(ownerBlockSize) - ownerBlockSize + 1
+		var sb strings.Builder
+		sb.Grow(ownerBlockSize * ownerTokenLen)
+		var buf [ownerTokenLen]byte
+		for i := uint64(0); i < ownerBlockSize; i++ {
+			sb.Write(o.appendToken(buf[:0], first+i))
+		}
+		b.tokens, b.used = sb.String(), 0
+	}
+	t := b.tokens[b.used*ownerTokenLen : (b.used+1)*ownerTokenLen]
+	b.used++
+	o.blocks.Put(b)
+	return t
+}
+
+// appendToken appends the token of sequence number n to b.
+func (o *ownerTokens) appendToken(b []byte, n uint64) []byte {
+	const digits = "0123456789abcdef"
+	b = append(b, o.prefix...)
 	b = append(b, '-')
-	b = strconv.AppendUint(b, o.n.Add(1), 16)
-	return string(b)
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[n>>uint(shift)&0xf])
+	}
+	return b
+}
+
+// ownerToken returns the owner token of one delivery attempt.
+func (h *Handler) ownerToken() string {
+	if _, ok := h.store.(*MemoryStore); ok {
+		return h.owners.shared()
+	}
+	return h.owners.next()
 }
 
 // nonBlockingStore marks a Store whose calls never wait on anything

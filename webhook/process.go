@@ -35,7 +35,7 @@ var errClaimLost = errors.New("webhook: claim lost before the event was recorded
 // sender hung up or the catch-up is stopping.
 func (h *Handler) process(ctx context.Context, ev *Event) (outcome, error) {
 	storeCtx := h.detached(ctx)
-	owner := h.owners.next()
+	owner := h.ownerToken()
 	log := eventLogger{h.log, ev}
 
 	sctx, cancel := h.storeContext(storeCtx)
