@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/iexkit/exchanger-go/signer"
 )
 
@@ -217,7 +215,7 @@ func (st *callState) prepare() error {
 		}
 		st.idemKey = cfg.idempotencyKey
 	} else if cl.idempotent {
-		st.idemKey = uuid.NewString()
+		st.idemKey = st.c.ids.newString()
 	}
 	if cfg.correlationID != "" && !validHeaderValue(cfg.correlationID, 1, 128) {
 		return ErrInvalidCorrelationID

@@ -33,6 +33,7 @@ type Client struct {
 	limits    *limitTracker
 	limiter   Limiter // shared by the processes of one key; nil: each client paces alone
 	keyInfo   atomic.Pointer[KeyInfo]
+	ids       *idSource // Idempotency-Keys and nonces (randid.go)
 
 	// Option inputs, consumed by New.
 	optToken, optSecret string
@@ -224,6 +225,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		maxBody: DefaultMaxResponseBytes,
 		expiry:  DefaultExpiryWarning,
 		now:     time.Now,
+		ids:     newIDSource(),
 
 		optBudgetTokens: DefaultRetryBudget,
 		optBudgetRefill: DefaultRetryRefill,

@@ -24,6 +24,32 @@ type wireEnvelope struct {
 	Error   *envelopeError `json:"error"`
 }
 
+// leanEnvelope is the part of a success that a call whose Response
+// nobody reads needs (leanSuccess): the message and meta are skipped by
+// the decoder, not copied into strings. The plain net/http code a user
+// would write decodes no more than this.
+type leanEnvelope struct {
+	State  *int `json:"state"`
+	Result any  `json:"result"`
+}
+
+// leanSuccess reports whether a success may be decoded as a leanEnvelope:
+// nothing reads the Response (no WithResponse; out is the value of an
+// operation method that returns only its result), and the answer had a
+// Date header, so meta.timestamp is not needed for the clock (applyMeta).
+// The meta of such a success is not read, so a malformed one is not
+// refused; an error answer is decoded in full as always.
+func (st *callState) leanSuccess(out any) bool {
+	if st.cfg.response != nil || !st.sawDate {
+		return false
+	}
+	d, ok := out.(responseDiscarder)
+	return ok && d.discardsResponse()
+}
+
+// responseDiscarder is an out value of do whose caller drops the Response.
+type responseDiscarder interface{ discardsResponse() bool }
+
 type envelopeError struct {
 	Code    string          `json:"code"`
 	Type    string          `json:"type"` // deprecated alias of code
@@ -125,11 +151,18 @@ func (st *callState) decodeFinal(ctx context.Context, resp *http.Response, out a
 	if ok2xx {
 		if ot, ok := out.(onePassTarget); ok {
 			if target, ok := ot.onePass(data); ok {
-				env := wireEnvelope{Result: target}
-				if json.Unmarshal(data, &env) == nil && env.State != nil && *env.State == 0 {
-					r.Message = env.Message
-					st.applyMeta(r, &env.Meta)
-					return r, nil
+				if st.leanSuccess(out) {
+					env := leanEnvelope{Result: target}
+					if json.Unmarshal(data, &env) == nil && env.State != nil && *env.State == 0 {
+						return r, nil
+					}
+				} else {
+					env := wireEnvelope{Result: target}
+					if json.Unmarshal(data, &env) == nil && env.State != nil && *env.State == 0 {
+						r.Message = env.Message
+						st.applyMeta(r, &env.Meta)
+						return r, nil
+					}
 				}
 				// Not a well-formed success: the general path below reads
 				// the answer again and says what is wrong with it.

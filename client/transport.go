@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/google/uuid"
-
 	"github.com/iexkit/exchanger-go/signer"
 )
 
@@ -77,7 +75,7 @@ func (t *signingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 				RawQuery:   r.URL.RawQuery,
 				BodySHA256: st.bodySHA256(),
 				Timestamp:  ts,
-				Nonce:      uuid.NewString(),
+				Nonce:      c.ids.newString(),
 			}
 			vals[1], vals[2], vals[3] = p.Timestamp, p.Nonce, mac.Sign(p)
 			r.Header[signer.HeaderTimestamp] = vals[1:2:2]
