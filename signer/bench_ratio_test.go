@@ -27,6 +27,19 @@ var signInputs = []struct{ name, rawQuery string }{
 	// The same 32 pairs as url.Values encodes them: names sorted.
 	{"nested-32-pairs-encoded", encodedAsValues(nestedFilters(32))},
 	{"flat-17-pairs", flatPairs(17, "p")},
+	// 24 pairs under one long nested name, in reverse order: the sort's
+	// ties run deep.
+	{"long-prefix-24-pairs", longPrefixPairs(24)},
+}
+
+// longPrefixPairs returns n pairs filter[created_at_between_dates][range_<i>],
+// in descending order.
+func longPrefixPairs(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("filter[created_at_between_dates][range_%d]=%d", n-1-i, i)
+	}
+	return strings.Join(parts, "&")
 }
 
 // nestedFilters returns n pairs of nested and appended filters, unsorted.

@@ -556,7 +556,10 @@ func sortSpans(dst []byte, spans []span, order []uint64, depth int) {
 				return int(a&indexMask) - int(b&indexMask)
 			})
 		default:
-			sortSpans(dst, spans, run, depth+6)
+			// Names share long prefixes ("filter%5Bstatus%5D%5B"): skip
+			// the run's common prefix at once rather than six bytes per
+			// level of recursion.
+			sortSpans(dst, spans, run, commonPrefixEnd(dst, spans, run, depth+6))
 		}
 		i = j
 	}
@@ -577,4 +580,33 @@ func bracketAt(s string, i int, b byte) int {
 		}
 	}
 	return 0
+}
+
+// commonPrefixEnd returns how far the sort bytes of the spans in run, which
+// agree on their first from bytes, all agree: the depth from which their
+// order is decided. A span that ends there counts as agreeing (sortKey pads
+// it with zeros, which sort first).
+func commonPrefixEnd(dst []byte, spans []span, run []uint64, from int) int {
+	first := &spans[run[0]&indexMask]
+	lcp := int(first.end-first.start) - from
+	if lcp <= 0 {
+		return from
+	}
+	a := dst[int(first.start)+from : first.end]
+	for _, o := range run[1:] {
+		s := &spans[o&indexMask]
+		b := dst[min(int(s.start)+from, int(s.end)):s.end]
+		n := min(lcp, len(b))
+		i := 0
+		for i+8 <= n && binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+			i += 8
+		}
+		for i < n && a[i] == b[i] {
+			i++
+		}
+		if lcp = i; lcp == 0 {
+			return from
+		}
+	}
+	return from + lcp
 }

@@ -118,3 +118,23 @@ func FuzzCanonicalQueryListShapes(f *testing.F) {
 		checkAgainstReference(t, randomListQuery(rand.New(rand.NewPCG(a, b))))
 	})
 }
+
+// TestFastPathLongSharedPrefixes checks the sort's skip over a run's
+// common prefix: names that agree for dozens of bytes and then differ at,
+// before or after a six-byte boundary, end where others go on, or differ
+// only in their values (appends to one array).
+func TestFastPathLongSharedPrefixes(t *testing.T) {
+	long := "filter[" + strings.Repeat("very_long_key_", 5)
+	for _, raw := range []string{
+		long + "a]=1&" + long + "b]=2&" + long + "]=3",
+		long + "b][]=x&" + long + "a][]=y&" + long + "b][]=w&" + long + "a][]=v",
+		long + "ab]=1&" + long + "a]=2&" + long + "abcdefgh]=3&" + long + "abcdefg]=4",
+		long + "x][]=" + strings.Repeat("v", 70) + "b&" + long + "x][]=" + strings.Repeat("v", 70) + "a",
+		"p[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]=1&p[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab]=2&p[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]=3&q=4",
+		"abcdefghijkl=1&abcdefghijkm=2&abcdefghijk=3&abcdefghijklmnop=4&abcdefghijkl_=5",
+	} {
+		if !checkAgainstReference(t, raw) {
+			t.Errorf("the fast path refused %q", raw)
+		}
+	}
+}
