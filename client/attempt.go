@@ -120,7 +120,7 @@ func (st *callState) attemptRequest(ctx context.Context, u *url.URL) *http.Reque
 		// from "outcome unknown" when it fails.
 		w := new(wroteHeaders)
 		w.trace.WroteHeaders = w.set
-		ctx = httptrace.WithClientTrace(ctx, &w.trace)
+		ctx = withClientTrace(ctx, &w.trace)
 		st.wrote = &w.flag
 	}
 	switch {

@@ -177,14 +177,22 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 	if err := cl.validate(st.body); err != nil {
 		return nil, err
 	}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
 	if c.timeout > 0 {
 		if _, ok := ctx.Deadline(); !ok {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, c.timeout)
-			defer cancel()
+			if ctx.Done() == nil {
+				// Nothing to propagate from the caller: the client's
+				// queue keeps the deadline (calltimeout.go).
+				t := c.timeouts.start(ctx)
+				defer t.end()
+				ctx = t
+			} else {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, c.timeout)
+				defer cancel()
+			}
 		}
 	}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
 	u, err := c.requestURL(cl)
 	if err != nil {
 		return nil, fmt.Errorf("client: %s %s: %w", cl.method, cl.path, err)

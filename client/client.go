@@ -26,6 +26,7 @@ type Client struct {
 	logger    *slog.Logger
 	userAgent string
 	timeout   time.Duration
+	timeouts  *timeoutQueue // keeps the timeout of calls whose context has no deadline (calltimeout.go)
 	maxBody   int64
 	expiry    time.Duration // warn when the key expires within this window
 	budget    *retryBudget
@@ -241,6 +242,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.baseURL = u.String()
 	c.basePath = u.EscapedPath()
 	c.userAgent = userAgent(c.optAppUA)
+	if c.timeout > 0 {
+		c.timeouts = newTimeoutQueue(c.timeout)
+	}
 	c.clock = &skewClock{now: c.now}
 	c.limits = newLimitTracker(c.limiter == nil)
 	c.budget = newRetryBudget(c.optBudgetTokens, c.optBudgetRefill, c.now)

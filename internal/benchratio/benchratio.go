@@ -57,32 +57,59 @@ func Compare(b *testing.B, sdk, base func()) {
 //
 //	sdk/base-throughput  calls per second, sdk over base (higher is better)
 //	sdk/base-p99         99th percentile latency of one call, sdk over base
+//	sdk/base-cpu         the process's CPU time per call, sdk over base
+//	                     (lower is better; unix only)
 //
-// and the medians of each side's p99 in microseconds. A call returning an
-// error fails the benchmark.
+// and the medians of each side's p99 in microseconds. With the cores busy,
+// throughput follows CPU time per call; the CPU ratio moves less with
+// other processes' load, since time they take from the benchmark is not
+// counted on either side. A call returning an error fails the benchmark.
 func CompareParallel(b *testing.B, goroutines int, sdk, base func() error) {
 	b.Helper()
 	rounds, per := split(b.N)
 	if per < goroutines {
 		per = goroutines
 	}
-	var thr, p99, sdkP99, baseP99 []float64
+	var thr, p99, cpu, sdkP99, baseP99 []float64
+	cpuOK := true
 	for r := 0; r < rounds; r++ {
 		var sRate, bRate, sP, bP float64
+		var sCPU, bCPU time.Duration
 		if r%2 == 0 {
-			sRate, sP = runParallel(b, goroutines, per, sdk)
-			bRate, bP = runParallel(b, goroutines, per, base)
+			sRate, sP, sCPU = runParallelCPU(b, goroutines, per, sdk)
+			bRate, bP, bCPU = runParallelCPU(b, goroutines, per, base)
 		} else {
-			bRate, bP = runParallel(b, goroutines, per, base)
-			sRate, sP = runParallel(b, goroutines, per, sdk)
+			bRate, bP, bCPU = runParallelCPU(b, goroutines, per, base)
+			sRate, sP, sCPU = runParallelCPU(b, goroutines, per, sdk)
 		}
 		thr, p99 = append(thr, sRate/bRate), append(p99, sP/bP)
 		sdkP99, baseP99 = append(sdkP99, sP/1e3), append(baseP99, bP/1e3)
+		if sCPU > 0 && bCPU > 0 {
+			cpu = append(cpu, float64(sCPU)/float64(bCPU))
+		} else {
+			cpuOK = false
+		}
 	}
 	b.ReportMetric(Median(thr), "sdk/base-throughput")
 	b.ReportMetric(Median(p99), "sdk/base-p99")
+	if cpuOK {
+		b.ReportMetric(Median(cpu), "sdk/base-cpu")
+	}
 	b.ReportMetric(Median(sdkP99), "sdk-p99-µs")
 	b.ReportMetric(Median(baseP99), "base-p99-µs")
+}
+
+// runParallelCPU is runParallel that also returns the process's CPU time
+// over the calls (0 where it cannot be read). Both sides make the same
+// number of calls, so the times compare as per call.
+func runParallelCPU(b *testing.B, g, n int, f func() error) (rate, p99 float64, cpu time.Duration) {
+	c0, ok0 := processCPU()
+	rate, p99 = runParallel(b, g, n, f)
+	c1, ok1 := processCPU()
+	if ok0 && ok1 {
+		cpu = c1 - c0
+	}
+	return rate, p99, cpu
 }
 
 // runParallel makes n calls of f from g goroutines and returns calls per
