@@ -48,7 +48,10 @@ func encodeBytesPass(buf []byte, rawQuery string) int {
 			j++
 			continue
 		}
-		c, used := decodedByte(rawQuery, j)
+		used := 1
+		if c == '%' || c == '+' {
+			c, used = decodedByte(rawQuery, j)
+		}
 		j += used
 		if isUnreserved(c) {
 			buf[n] = c
