@@ -86,6 +86,7 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 	buf := dst[:cap(dst)]
 	n := mark
 	pieces := 0
+	var bracketed int32 // not 0 if some name has a group or appends
 	for rest := rawQuery; rest != ""; {
 		if rest[0] == '&' {
 			rest = rest[1:]
@@ -117,6 +118,7 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 			return dst[:mark], false
 		}
 		rest = rest[used:]
+		bracketed |= s.groups
 		order = append(order, firstSortKey(buf, s.start, s.end, len(spans)-1))
 	}
 	dst = buf[:n]
@@ -133,8 +135,9 @@ func appendCanonicalQueryFastWith(dst []byte, rawQuery string, spans []span, ord
 	}
 
 	// Pass 3: check that no name overwrites another and number the appends,
-	// in one walk of that order.
-	inOrder, renumbered, reorder, ok := checkOrdered(dst, spans, order)
+	// in one walk of that order. Without brackets, only a name sent twice
+	// overwrites, and there are no appends.
+	inOrder, renumbered, reorder, ok := checkOrdered(dst, spans, order, bracketed != 0)
 	if !ok {
 		return dst[:mark], false
 	}
@@ -228,7 +231,14 @@ type pendingName struct{ start, size int32 }
 //     ("X-y=", "X1="): each name's bracket prefixes, and an append's
 //     array, stay pending until the walk leaves the names that start
 //     with them, and a plain name equal to one of them overwrites it.
-func checkOrdered(dst []byte, spans []span, order []uint64) (inOrder, renumbered, reorder, ok bool) {
+//
+// When no name has brackets (bracketed is false), checkPlainOrdered does
+// the walk.
+func checkOrdered(dst []byte, spans []span, order []uint64, bracketed bool) (inOrder, renumbered, reorder, ok bool) {
+	if !bracketed {
+		inOrder, ok = checkPlainOrdered(dst, spans, order)
+		return inOrder, false, false, ok
+	}
 	var stack [8]pendingName
 	pending := stack[:0]
 	inOrder = true
@@ -298,6 +308,25 @@ func checkOrdered(dst []byte, spans []span, order []uint64) (inOrder, renumbered
 		}
 	}
 	return inOrder, renumbered, reorder, true
+}
+
+// checkPlainOrdered is checkOrdered for names without brackets, where the
+// only overwrite is a name sent twice: such names end up side by side. It
+// compares two names' bytes only when their order entries hold the same
+// bytes: entries of one run of ties hold bytes from one depth, so that
+// different bytes there are different names, and entries of different
+// runs are different names anyway.
+func checkPlainOrdered(dst []byte, spans []span, order []uint64) (inOrder, ok bool) {
+	inOrder = true
+	for k := 1; k < len(order); k++ {
+		a, b := order[k-1], order[k]
+		x, y := &spans[a&indexMask], &spans[b&indexMask]
+		inOrder = inOrder && x.start < y.start
+		if a>>16 == b>>16 && string(dst[x.start:x.end]) == string(dst[y.start:y.end]) {
+			return false, false
+		}
+	}
+	return inOrder, true
 }
 
 // appendIndexDigits writes the decimal digits of x (0 <= x < 10000: there

@@ -138,3 +138,54 @@ func TestFastPathLongSharedPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// randomPlainQuery builds a query whose names have no brackets, as sort,
+// page and search parameters are sent: names that repeat (an overwrite),
+// prefix one another ("a", "a-b", "a1") or share long prefixes, in
+// random or name order, so that checkPlainOrdered's walk is what decides.
+func randomPlainQuery(r *rand.Rand) string {
+	bases := []string{"a", "a-b", "a1", "ab", "a_", "page", "per_page", "sort", "search", "searching", "created_at_from", "created_at_from2"}
+	values := []string{"", "1", "-created_at", "a+b", "%2B", "x%5By", "%"}
+	n := 1 + r.IntN(12)
+	pieces := make([]string, n)
+	for i := range pieces {
+		pieces[i] = bases[r.IntN(len(bases))]
+		if r.IntN(6) > 0 {
+			pieces[i] += "=" + values[r.IntN(len(values))]
+		}
+	}
+	if r.IntN(2) == 0 {
+		sortPiecesByName(pieces)
+	}
+	return strings.Join(pieces, "&")
+}
+
+// TestFastPathAgreesOnPlainNames is the differential test of the walk for
+// queries without brackets, against the reference; names sent twice must
+// send the query to the general path, the others take the fast one.
+func TestFastPathAgreesOnPlainNames(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 4))
+	took, dup := 0, 0
+	for i := 0; i < 5000; i++ {
+		raw := randomPlainQuery(r)
+		seen := map[string]bool{}
+		twice := false
+		for _, p := range strings.Split(raw, "&") {
+			name, _, _ := strings.Cut(p, "=")
+			twice = twice || seen[name]
+			seen[name] = true
+		}
+		fast := checkAgainstReference(t, raw)
+		if fast == twice {
+			t.Fatalf("%q: names sent twice %v, fast path took it %v", raw, twice, fast)
+		}
+		if fast {
+			took++
+		} else {
+			dup++
+		}
+	}
+	if took < 1000 || dup < 500 {
+		t.Fatalf("only %d queries took the fast path and %d the general one", took, dup)
+	}
+}
