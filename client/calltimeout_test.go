@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptrace"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -300,5 +301,46 @@ func TestTimeoutCtxTraceKeepsAfterFunc(t *testing.T) {
 	// Without a timeoutCtx it is httptrace.WithClientTrace.
 	if got := httptrace.ContextClientTrace(withClientTrace(context.Background(), trace)); got != trace {
 		t.Fatal("trace lost on a plain context")
+	}
+}
+
+// A write whose attempt hangs ends at the client's timeout too (its
+// attempts carry a trace, so their context is a tracedCtx), reported as
+// outcome unknown with the key to repeat it, the same key on every
+// attempt.
+func TestCallTimeoutWriteHangs(t *testing.T) {
+	var keys []string
+	var mu sync.Mutex
+	f := newFakeExchanger(t, func(_ int, a attempt, w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		mu.Unlock()
+		select { // bounded: a timeout that never fires fails the test rather than hanging it
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+			writeErr(w, 503, "server_error", "late", nil)
+		}
+	})
+	const d = 150 * time.Millisecond
+	c := newTestClient(t, f, WithTimeout(d))
+	start := time.Now()
+	_, err := c.do(context.Background(), createCall(), nil, nil)
+	el := time.Since(start)
+	var re *RequestError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &re) || el < d || el > d+3*time.Second {
+		t.Fatalf("err %v after %v; want DeadlineExceeded at %v", err, el, d)
+	}
+	if !re.OutcomeUnknown || re.IdempotencyKey == "" {
+		t.Fatalf("outcome unknown %v, key %q", re.OutcomeUnknown, re.IdempotencyKey)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, k := range keys {
+		if k != re.IdempotencyKey {
+			t.Fatalf("attempt sent key %q, call reports %q", k, re.IdempotencyKey)
+		}
+	}
+	if n := queueLen(c.timeouts); n != 0 {
+		t.Fatalf("%d calls left in the client's queue", n)
 	}
 }
