@@ -22,6 +22,13 @@ import (
 // set for the first deadline only, and is not touched when calls end. A
 // call whose context can be cancelled keeps context.WithTimeout, which
 // propagates the caller's cancellation and its cause exactly.
+//
+// A transport of the caller's own below the SDK that wraps the request's
+// context (context.WithValue, as tracing middleware does) hides AfterFunc
+// from net/http, which then watches the call's context from a goroutine
+// that lives as long as the request. That costs about what the queue
+// saves, is bounded by the requests in flight, and ends with each request;
+// the deadline and its error are the same either way.
 
 // timeoutQueue holds a client's calls that have a timeoutCtx, in deadline
 // order, and ends each one that is still running at its deadline.

@@ -344,3 +344,50 @@ func TestCallTimeoutWriteHangs(t *testing.T) {
 		t.Fatalf("%d calls left in the client's queue", n)
 	}
 }
+
+// valueWrappingTransport is tracing middleware as callers write it: it
+// puts a value on the request's context before the real transport, which
+// hides the call context's AfterFunc from net/http.
+type valueWrappingTransport struct {
+	next http.RoundTripper
+	seen atomic.Int32 // requests whose context held the value
+}
+
+type middlewareKey struct{}
+
+func (m *valueWrappingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.WithContext(context.WithValue(r.Context(), middlewareKey{}, "span"))
+	if r.Context().Value(middlewareKey{}) == "span" {
+		m.seen.Add(1)
+	}
+	return m.next.RoundTrip(r)
+}
+
+// Under a transport that wraps the request's context, net/http cannot use
+// the call context's AfterFunc and watches it from a goroutine instead:
+// the call still ends at the client's timeout with DeadlineExceeded, and
+// leaves nothing in the queue.
+func TestCallTimeoutUnderWrappingTransport(t *testing.T) {
+	f := newFakeExchanger(t, func(_ int, _ attempt, w http.ResponseWriter, r *http.Request) {
+		select { // bounded: a timeout that never fires fails the test rather than hanging it
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+			writeErr(w, 503, "server_error", "late", nil)
+		}
+	})
+	mw := &valueWrappingTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
+	const d = 150 * time.Millisecond
+	c := newTestClient(t, f, WithTimeout(d), WithHTTPClient(&http.Client{Transport: mw}))
+	start := time.Now()
+	_, err := c.do(context.Background(), statusCall("1"), nil, nil)
+	el := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) || el < d || el > d+3*time.Second {
+		t.Fatalf("err %v after %v; want DeadlineExceeded at %v", err, el, d)
+	}
+	if mw.seen.Load() == 0 {
+		t.Fatal("the middleware saw no request")
+	}
+	if n := queueLen(c.timeouts); n != 0 {
+		t.Fatalf("%d calls left in the client's queue", n)
+	}
+}
