@@ -16,7 +16,7 @@ import (
 // block-read random IDs (randid.go) brought them to 79 and 66, and
 // the lean decoding of a success nobody reads the Response of
 // (leanSuccess) to 76 and 62; issue 15's fourth pass, the client's
-// timeout queue in place of context.WithTimeout (calltimeout.go), to 73
+// timeout queue in place of context.WithTimeout (calltimeout.go), to 74
 // and 59.
 func TestPipelineAllocations(t *testing.T) {
 	if raceEnabled {

@@ -180,7 +180,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any, opts []CallOption) (
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	if c.timeout > 0 {
 		if _, ok := ctx.Deadline(); !ok {
-			if ctx.Done() == nil && c.timeouts != nil {
+			if ctx.Done() == nil {
 				// Nothing to propagate from the caller: the client's
 				// queue keeps the deadline (calltimeout.go).
 				t := c.timeouts.start(ctx)

@@ -80,9 +80,10 @@ func (r *resultInto[T]) UnmarshalJSON(b []byte) error {
 // resultErr reports why the result did not decode.
 func (r *resultInto[T]) resultErr() error { return r.err }
 
-// discardsResponse: callInto, resultInto's only maker, returns the result
-// alone and drops do's Response (see leanSuccess).
-func (r *resultInto[T]) discardsResponse() bool { return true }
+// discardsResponse marks resultInto as a responseDiscarder: callInto, its
+// only maker, returns the result alone and drops do's Response (see
+// leanSuccess).
+func (r *resultInto[T]) discardsResponse() {}
 
 // callInto runs cl and decodes its result, bare or wrapped under key, into
 // a new T. A result that is absent or null leaves T zero.

@@ -43,12 +43,12 @@ func (st *callState) leanSuccess(out any) bool {
 	if st.cfg.response != nil || !st.sawDate {
 		return false
 	}
-	d, ok := out.(responseDiscarder)
-	return ok && d.discardsResponse()
+	_, ok := out.(responseDiscarder)
+	return ok
 }
 
 // responseDiscarder is an out value of do whose caller drops the Response.
-type responseDiscarder interface{ discardsResponse() bool }
+type responseDiscarder interface{ discardsResponse() }
 
 type envelopeError struct {
 	Code    string          `json:"code"`
